@@ -1,0 +1,42 @@
+# Two commands do all set-up on a fresh machine with Python 3.11, pip and make:
+#   make demo   - demo chain, the pipeline, Dagster UI and dashboards
+#   make test   - lint and the whole test suite against real Postgres and DuckDB
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+export NUMBA_CACHE_DIR ?= $(CURDIR)/var/numba-cache
+export GX_ANALYTICS_ENABLED ?= false
+export DAGSTER_DISABLE_TELEMETRY ?= true
+SCALE ?= small
+SEED ?= 42
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint format bench-sales bench-demo clean
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@uv sync --frozen --quiet
+
+demo: setup
+	uv run innovalogix db upgrade
+	uv run innovalogix demo-data --scale $(SCALE) --seed $(SEED)
+	uv run innovalogix stock --summary
+
+lint: setup
+	uv run ruff check .
+	uv run ruff format --check .
+
+format: setup
+	uv run ruff format .
+	uv run ruff check --fix .
+
+test: lint
+	uv run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+bench-sales: setup
+	uv run python bench/bench_sales.py
+
+bench-demo: setup
+	uv run python bench/bench_demo_data.py
+
+clean:
+	rm -rf var/warehouse* var/demo

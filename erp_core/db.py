@@ -1,0 +1,87 @@
+"""Connections to the transactional Postgres: a configured server or the embedded one.
+
+With no ``DATABASE_URL`` an embedded Postgres from the ``pgserver`` wheel is started under
+``$INNOVALOGIX_HOME/pg`` on first use and left running, so later commands reuse it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from erp_core.settings import get_settings
+
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+
+@cache
+def _embedded_server_uri(pg_data_dir: Path) -> str:
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pg_data_dir.parent))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        pg_data_dir.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(pg_data_dir, cleanup_mode=None)
+        return server.get_uri()
+
+
+def database_url() -> str:
+    """The URL of the transactional database: ``DATABASE_URL`` or the embedded server."""
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return _embedded_server_uri(settings.pg_data_dir)
+
+
+def server_url() -> str:
+    """URL of the server that holds test databases (``TEST_DATABASE_URL`` or embedded)."""
+    settings = get_settings()
+    if settings.test_database_url:
+        return settings.test_database_url
+    return _embedded_server_uri(settings.pg_data_dir)
+
+
+def libpq_dsn(url: str) -> str:
+    """A key=value libpq connection string (what DuckDB's scanner and pgbench accept)."""
+    return make_conninfo(**conninfo_to_dict(url))
+
+
+def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(url or database_url(), **kwargs)
+
+
+def with_database(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+def create_database(server: str, prefix: str = "innovalogix_test") -> str:
+    """Create a fresh, empty database on ``server`` and return its connection string."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return with_database(server, name)
+
+
+def drop_database(server: str, url: str) -> None:
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def transaction(conn: psycopg.Connection) -> Iterator[psycopg.Connection]:
+    """One business operation = one transaction: committed whole or rolled back whole."""
+    with conn.transaction():
+        yield conn

@@ -1,0 +1,1 @@
+"""Pure domain rules: money and IGV, Peruvian documents, kardex valuation. No database."""

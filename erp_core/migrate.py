@@ -1,0 +1,60 @@
+"""Schema migrations (Alembic) and the monthly partitions kept ahead of time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg.conninfo import conninfo_to_dict
+
+from erp_core.paths import MIGRATIONS_DIR
+
+PARTITIONED_TABLES = ("sales", "sale_lines", "sale_payments", "kardex")
+MONTHS_AHEAD = 3
+MONTHS_BEHIND = 36
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Turn a libpq URL or key=value string into a SQLAlchemy URL for psycopg 3."""
+    params = conninfo_to_dict(url)
+    host = params.pop("host", "")
+    port = params.pop("port", "")
+    user = params.pop("user", "")
+    password = params.pop("password", "")
+    dbname = params.pop("dbname", "postgres")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    netloc = "" if host.startswith("/") else host + (f":{port}" if port else "")
+    query = [f"host={host}"] if host.startswith("/") else []
+    if host.startswith("/") and port:
+        query.append(f"port={port}")
+    query += [f"{k}={v}" for k, v in params.items()]
+    suffix = ("?" + "&".join(query)) if query else ""
+    return f"postgresql+psycopg://{auth}{netloc}/{dbname}{suffix}"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, today: dt.date | None = None) -> None:
+    """Migrate to the newest revision and make sure the monthly partitions exist."""
+    command.upgrade(alembic_config(url), "head")
+    today = today or dt.date.today()
+    with psycopg.connect(url, autocommit=True) as conn:
+        ensure_partitions(conn, add_months(today, -MONTHS_BEHIND), add_months(today, MONTHS_AHEAD))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def ensure_partitions(conn: psycopg.Connection, first: dt.date, last: dt.date) -> int:
+    """Create the monthly partitions covering ``first``..``last`` that do not exist yet."""
+    row = conn.execute("select ensure_monthly_partitions(%s, %s)", (first, last)).fetchone()
+    return int(row[0]) if row else 0

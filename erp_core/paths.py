@@ -1,0 +1,8 @@
+"""Project paths, defined once."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MIGRATIONS_DIR = PROJECT_ROOT / "erp_core" / "migrations"
+DBT_DIR = PROJECT_ROOT / "dbt_project"
+MODELS_DIR = PROJECT_ROOT / "models"

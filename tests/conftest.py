@@ -1,0 +1,57 @@
+"""Fixtures: every test gets a fresh, migrated database on a real Postgres.
+
+The schema is migrated once per session into a template database; each test clones it
+(``CREATE DATABASE ... TEMPLATE``), which is fast enough to give every test its own database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+
+from erp_core.paths import PROJECT_ROOT
+
+os.environ.setdefault("INNOVALOGIX_HOME", str(PROJECT_ROOT / "var" / "test"))
+os.environ.setdefault("NUMBA_CACHE_DIR", str(PROJECT_ROOT / "var" / "numba-cache"))
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+
+from erp_core import db, migrate
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    return db.server_url()
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_server, tmp_path_factory) -> str:
+    url = db.create_database(pg_server, prefix="innovalogix_tmpl")
+    migrate.upgrade(url)
+    yield url
+    db.drop_database(pg_server, url)
+
+
+def clone_database(pg_server: str, template_url: str) -> str:
+    template = psycopg.conninfo.conninfo_to_dict(template_url)["dbname"]
+    name = f"innovalogix_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return db.with_database(pg_server, name)
+
+
+@pytest.fixture
+def db_url(pg_server, template_db) -> str:
+    """A fresh migrated database for one test."""
+    url = clone_database(pg_server, template_db)
+    yield url
+    db.drop_database(pg_server, url)
+
+
+@pytest.fixture
+def conn(db_url):
+    with psycopg.connect(db_url) as connection:
+        yield connection
