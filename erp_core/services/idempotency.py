@@ -1,0 +1,42 @@
+"""Client idempotency keys: a retried operation is applied once and answers the same.
+
+The key is claimed inside the operation's own transaction. A concurrent retry blocks on the
+key's unique index until the first attempt commits (then it reads the stored result) or rolls
+back (then it proceeds as the first).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import psycopg
+
+
+def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] | None:
+    """Claim ``key`` for ``operation``; return the stored result if it was already applied.
+
+    Must be called inside the operation's transaction, before it writes anything.
+    """
+    if not key or len(key) > 200:
+        raise ValueError(f"idempotency key must be 1 to 200 characters, got {key!r}")
+    inserted = conn.execute(
+        "insert into idempotency_keys (key, operation) values (%s, %s) "
+        "on conflict (key) do nothing returning key",
+        (key, operation),
+    ).fetchone()
+    if inserted:
+        return None
+    row = conn.execute(
+        "select operation, result from idempotency_keys where key = %s", (key,)
+    ).fetchone()
+    if row[0] != operation:
+        raise ValueError(f"idempotency key {key!r} was already used for {row[0]}, not {operation}")
+    return row[1]
+
+
+def record(conn: psycopg.Connection, key: str, result: dict[str, Any]) -> None:
+    conn.execute(
+        "update idempotency_keys set result = %s::jsonb where key = %s",
+        (json.dumps(result, default=str), key),
+    )
