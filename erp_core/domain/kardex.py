@@ -27,6 +27,10 @@ OP_RETURN_TO_SUPPLIER = "25"
 OP_COUNT_ADJUSTMENT = "28"
 
 
+def _plain(quantity: Decimal) -> str:
+    return f"{Decimal(quantity).normalize():f}"
+
+
 class InsufficientStock(Exception):
     """A movement would take stock below zero."""
 
@@ -34,7 +38,7 @@ class InsufficientStock(Exception):
         self.product, self.store, self.stock, self.requested = product, store, stock, requested
         super().__init__(
             f"insufficient stock of product {product} in store {store}: "
-            f"stock {stock}, requested {requested}"
+            f"stock {_plain(stock)}, requested {_plain(requested)}"
         )
 
 
@@ -73,6 +77,16 @@ def receive(balance: Balance, quantity, unit_cost) -> Movement:
     new_qty = balance.quantity + quantity
     new_value = balance.value + total
     after = _balance(new_qty, new_value, unit_cost)
+    return Movement(quantity, unit_cost, total, ZERO, ZERO, ZERO, after)
+
+
+def receive_value(balance: Balance, quantity, total) -> Movement:
+    """Goods in at a known total value (a transfer arrives with exactly what left the origin)."""
+    quantity, total = to_decimal(quantity), round_cents(total)
+    if quantity <= 0:
+        raise ValueError(f"quantity in must be positive, got {quantity}")
+    unit_cost = round_unit_cost(total / quantity)
+    after = _balance(balance.quantity + quantity, balance.value + total, unit_cost)
     return Movement(quantity, unit_cost, total, ZERO, ZERO, ZERO, after)
 
 

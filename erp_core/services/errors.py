@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from erp_core.domain.kardex import InsufficientStock
 
 __all__ = ["InsufficientStock", "InvalidInput", "NotFound"]
@@ -13,6 +15,8 @@ class InvalidInput(ValueError):
     def __init__(self, field: str, value, reason: str, row: int | None = None):
         self.field, self.value, self.reason, self.row = field, value, reason, row
         where = f"row {row}: " if row is not None else ""
+        if isinstance(value, Decimal):
+            value = str(value)
         super().__init__(f"{where}{field}={value!r}: {reason}")
 
 

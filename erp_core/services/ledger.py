@@ -1,0 +1,126 @@
+"""The valued kardex writer: locks stock balances, values each movement, appends the ledger.
+
+Every stock movement of every service goes through here, so the rules live in one place:
+balances are locked in product order (no deadlocks between sales of the same products), stock
+never goes negative, and each kardex row carries the running balance after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import psycopg
+
+from erp_core.domain import kardex
+from erp_core.domain.kardex import Balance, InsufficientStock, Movement
+from erp_core.timeutil import business_date
+
+
+@dataclass(frozen=True)
+class Document:
+    """The document behind a movement (SUNAT table 10 type, serie, number) and its source row."""
+
+    doc_type: str
+    serie: str
+    number: int
+    source_table: str
+    source_id: int
+
+
+@dataclass
+class StockLedger:
+    """Locked balances of one store for the products of one operation."""
+
+    conn: psycopg.Connection
+    store_id: int
+    store_code: str
+    moved_at: dt.datetime
+    balances: dict[int, Balance] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+    _rows: list[tuple] = field(default_factory=list)
+
+    @classmethod
+    def lock(
+        cls,
+        conn: psycopg.Connection,
+        store_id: int,
+        store_code: str,
+        products: dict[int, str],
+        moved_at: dt.datetime,
+    ) -> StockLedger:
+        """Lock the balances of ``products`` (id -> SKU) in ``store_id``, creating missing rows."""
+        ids = sorted(products)
+        conn.execute(
+            "insert into stock_balances (product_id, store_id) "
+            "select unnest(%s::bigint[]), %s on conflict do nothing",
+            (ids, store_id),
+        )
+        rows = conn.execute(
+            "select product_id, quantity, unit_cost, total_value from stock_balances "
+            "where store_id = %s and product_id = any(%s) order by product_id for update",
+            (store_id, ids),
+        ).fetchall()
+        ledger = cls(conn, store_id, store_code, moved_at, labels=dict(products))
+        ledger.balances = {pid: Balance(qty, cost, value) for pid, qty, cost, value in rows}
+        return ledger
+
+    def quantity(self, product_id: int) -> Decimal:
+        return self.balances[product_id].quantity
+
+    def issue(self, product_id: int, quantity, op: str, doc: Document) -> Movement:
+        """Goods out at the current weighted-average cost."""
+        try:
+            movement = kardex.issue(self.balances[product_id], quantity)
+        except InsufficientStock as exc:
+            raise InsufficientStock(
+                self.labels[product_id], self.store_code, exc.stock, exc.requested
+            ) from None
+        return self._append(product_id, op, doc, movement)
+
+    def receive(self, product_id: int, quantity, unit_cost, op: str, doc: Document) -> Movement:
+        """Goods in at a known cost (receipt, return at original cost, transfer in)."""
+        movement = kardex.receive(self.balances[product_id], quantity, unit_cost)
+        return self._append(product_id, op, doc, movement)
+
+    def receive_value(self, product_id: int, quantity, total, op: str, doc: Document) -> Movement:
+        """Goods in at a known total value (transfers: exactly what left the origin)."""
+        movement = kardex.receive_value(self.balances[product_id], quantity, total)
+        return self._append(product_id, op, doc, movement)
+
+    def _append(self, product_id: int, op: str, doc: Document, m: Movement) -> Movement:
+        self.balances[product_id] = m.balance
+        b = m.balance
+        self._rows.append(
+            (business_date(self.moved_at), self.moved_at, self.store_id, product_id, op,
+             doc.doc_type, doc.serie, doc.number, doc.source_table, doc.source_id,
+             m.quantity_in, m.unit_cost_in, m.total_in, m.quantity_out, m.unit_cost_out,
+             m.total_out, b.quantity, b.unit_cost, b.value)
+        )  # fmt: skip
+        return m
+
+    def flush(self) -> None:
+        """Append the kardex rows and write the new balances back (same transaction)."""
+        if not self._rows:
+            return
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "insert into kardex (movement_date, moved_at, store_id, product_id, "
+                "operation_type, doc_type, serie, number, source_table, source_id, "
+                "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
+                "balance_quantity, balance_unit_cost, balance_value) "
+                "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                self._rows,
+            )
+            touched = {row[3] for row in self._rows}
+            cur.executemany(
+                "update stock_balances set quantity = %s, unit_cost = %s, total_value = %s, "
+                "last_movement_at = %s where product_id = %s and store_id = %s",
+                [
+                    (b.quantity, b.unit_cost, b.value, self.moved_at, pid, self.store_id)
+                    for pid, b in self.balances.items()
+                    if pid in touched
+                ],
+            )
+        self._rows.clear()

@@ -1,0 +1,58 @@
+"""Resolve natural keys (store code, SKU) to rows, with errors that name the missing key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import psycopg
+
+from erp_core.services.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Store:
+    store_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Product:
+    product_id: int
+    sku: str
+    list_price: Decimal
+    igv_affectation: str
+    supplier_id: int
+
+
+def store_by_code(conn: psycopg.Connection, code: str) -> Store:
+    row = conn.execute("select store_id, code from stores where code = %s", (code,)).fetchone()
+    if row is None:
+        raise NotFound("store", code)
+    return Store(*row)
+
+
+def products_by_sku(conn: psycopg.Connection, skus: list[str]) -> dict[str, Product]:
+    """Active products by SKU; raises NotFound naming the first unknown or inactive SKU."""
+    rows = conn.execute(
+        "select product_id, sku, list_price, igv_affectation, supplier_id from products "
+        "where sku = any(%s) and is_active",
+        (list(set(skus)),),
+    ).fetchall()
+    found = {row[1]: Product(*row) for row in rows}
+    for sku in skus:
+        if sku not in found:
+            raise NotFound("product", sku)
+    return found
+
+
+def positive_quantity(value, field: str, row: int | None = None) -> Decimal:
+    try:
+        quantity = Decimal(str(value))
+    except ArithmeticError:
+        raise InvalidInput(field, value, "is not a number", row) from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidInput(field, value, "must be greater than zero", row)
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise InvalidInput(field, value, "has more than 3 decimals", row)
+    return quantity

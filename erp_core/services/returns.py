@@ -1,0 +1,114 @@
+"""Customer returns: a credit note (07) referencing the sale; goods come back at their cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import psycopg
+
+from erp_core.domain.documents import NOTA_CREDITO
+from erp_core.domain.kardex import OP_CUSTOMER_RETURN
+from erp_core.domain.money import GRAVADO, round_cents, split_igv
+from erp_core.services import idempotency
+from erp_core.services.errors import InvalidInput, NotFound
+from erp_core.services.ledger import Document, StockLedger
+from erp_core.services.lookups import positive_quantity
+from erp_core.services.numbering import next_number
+from erp_core.timeutil import business_date, now
+
+
+@dataclass(frozen=True)
+class ReturnLineInput:
+    sale_line_id: int
+    quantity: Decimal
+
+
+@dataclass
+class ReturnRequest:
+    idempotency_key: str
+    sale_id: int
+    lines: list[ReturnLineInput]
+    reason: str = "devolución del cliente"
+    returned_at: dt.datetime | None = None
+
+
+def return_sale(conn: psycopg.Connection, request: ReturnRequest) -> int:
+    """Record a return against a sale; refunds pro rata of what the line was paid."""
+    with conn.transaction():
+        stored = idempotency.claim(conn, request.idempotency_key, "return")
+        if stored is not None:
+            return stored["return_id"]
+        return_id = _return(conn, request)
+        idempotency.record(conn, request.idempotency_key, {"return_id": return_id})
+        return return_id
+
+
+def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
+    returned_at = req.returned_at or now()
+    return_date = business_date(returned_at)
+    if not req.lines:
+        raise InvalidInput("lines", [], "a return needs at least one line")
+    sale = conn.execute(
+        "select s.sale_id, s.sale_date, s.store_id, st.code, s.serie from sales s "
+        "join stores st using (store_id) where s.sale_id = %s",
+        (req.sale_id,),
+    ).fetchone()
+    if sale is None:
+        raise NotFound("sale", req.sale_id)
+    sale_id, sale_date, store_id, store_code, sale_serie = sale
+    sold = {
+        row[0]: row
+        for row in conn.execute(
+            "select l.sale_line_id, l.product_id, p.sku, l.quantity, l.line_total, "
+            "l.igv_affectation, l.unit_cost, coalesce((select sum(r.quantity) from return_lines r "
+            "  where r.sale_line_id = l.sale_line_id), 0) "
+            "from sale_lines l join products p using (product_id) "
+            "where l.sale_id = %s and l.sale_date = %s for update of l",
+            (sale_id, sale_date),
+        ).fetchall()
+    }
+    products = {row[1]: row[2] for row in sold.values()}
+    ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at)
+    serie, number = next_number(conn, store_id, NOTA_CREDITO, return_date, letter=sale_serie[0])
+    return_id = conn.execute(
+        "insert into returns (sale_id, sale_date, return_date, returned_at, store_id, serie, "
+        "number, reason, taxable_amount, exempt_amount, igv_amount, total_amount) "
+        "values (%s,%s,%s,%s,%s,%s,%s,%s,0,0,0,0) returning return_id",
+        (sale_id, sale_date, return_date, returned_at, store_id, serie, number, req.reason),
+    ).fetchone()[0]
+    doc = Document(NOTA_CREDITO, serie, number, "returns", return_id)
+    totals = {"taxable": Decimal(0), "exempt": Decimal(0), "igv": Decimal(0), "total": Decimal(0)}
+    for row, line in enumerate(req.lines, 1):
+        if line.sale_line_id not in sold:
+            raise InvalidInput("sale_line_id", line.sale_line_id, "is not a line of this sale", row)
+        quantity = positive_quantity(line.quantity, "quantity", row)
+        _, product_id, _sku, sold_qty, line_total, affectation, unit_cost, returned = sold[
+            line.sale_line_id
+        ]
+        if quantity > sold_qty - returned:
+            raise InvalidInput(
+                "quantity", str(quantity), f"only {sold_qty - returned} left to return", row
+            )
+        refund = round_cents(line_total * quantity / sold_qty)
+        taxable, igv = split_igv(refund, affectation)
+        movement = ledger.receive(product_id, quantity, unit_cost, OP_CUSTOMER_RETURN, doc)
+        conn.execute(
+            "insert into return_lines (return_id, sale_line_id, product_id, quantity, "
+            "taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
+            "values (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (return_id, line.sale_line_id, product_id, quantity, taxable, igv, refund,
+             unit_cost, movement.total_in),
+        )  # fmt: skip
+        sold[line.sale_line_id] = (*sold[line.sale_line_id][:7], returned + quantity)
+        totals["taxable" if affectation == GRAVADO else "exempt"] += taxable
+        totals["igv"] += igv
+        totals["total"] += refund
+    conn.execute(
+        "update returns set taxable_amount = %s, exempt_amount = %s, igv_amount = %s, "
+        "total_amount = %s where return_id = %s",
+        (totals["taxable"], totals["exempt"], totals["igv"], totals["total"], return_id),
+    )
+    ledger.flush()
+    return return_id

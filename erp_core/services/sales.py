@@ -1,0 +1,221 @@
+"""Selling: a boleta or factura with its lines, payments and kardex, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import psycopg
+
+from erp_core.domain.documents import BOLETA, FACTURA, RUC
+from erp_core.domain.kardex import OP_SALE
+from erp_core.domain.money import GRAVADO, line_amounts, round_cents
+from erp_core.services import idempotency
+from erp_core.services.errors import InvalidInput, NotFound
+from erp_core.services.ledger import Document, StockLedger
+from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
+from erp_core.services.numbering import next_number
+from erp_core.timeutil import business_date, now
+
+PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
+IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")
+
+
+@dataclass(frozen=True)
+class SaleLineInput:
+    sku: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    method: str
+    amount: Decimal
+
+
+@dataclass
+class SaleRequest:
+    idempotency_key: str
+    store_code: str
+    lines: list[SaleLineInput]
+    payments: list[PaymentInput]
+    doc_type: str = BOLETA
+    customer_id: int | None = None
+    sold_at: dt.datetime | None = None
+    serie: str | None = None  # the terminal's serie; default the store's first of the type
+    channel: str = "pos"
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: int
+    sale_date: dt.date
+    serie: str
+    number: int
+    total_amount: Decimal
+    taxable_amount: Decimal
+    igv_amount: Decimal
+    line_ids: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "sale_id": self.sale_id,
+            "sale_date": self.sale_date.isoformat(),
+            "serie": self.serie,
+            "number": self.number,
+            "total_amount": str(self.total_amount),
+            "taxable_amount": str(self.taxable_amount),
+            "igv_amount": str(self.igv_amount),
+            "line_ids": self.line_ids,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> SaleResult:
+        return cls(
+            data["sale_id"],
+            dt.date.fromisoformat(data["sale_date"]),
+            data["serie"],
+            data["number"],
+            Decimal(data["total_amount"]),
+            Decimal(data["taxable_amount"]),
+            Decimal(data["igv_amount"]),
+            list(data["line_ids"]),
+        )
+
+
+def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
+    """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry."""
+    with conn.transaction():
+        stored = idempotency.claim(conn, request.idempotency_key, "sale")
+        if stored is not None:
+            return SaleResult.from_json(stored)
+        result = _sell(conn, request)
+        idempotency.record(conn, request.idempotency_key, result.as_json())
+        return result
+
+
+def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
+    sold_at = req.sold_at or now()
+    sale_date = business_date(sold_at)
+    if req.doc_type not in (BOLETA, FACTURA):
+        raise InvalidInput("doc_type", req.doc_type, "must be 03 (boleta) or 01 (factura)")
+    if not req.lines:
+        raise InvalidInput("lines", [], "a sale needs at least one line")
+    store = store_by_code(conn, req.store_code)
+    quantities = [
+        positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(req.lines, 1)
+    ]
+    products = products_by_sku(conn, [line.sku for line in req.lines])
+    discounts = _active_discounts(conn, store.store_id, sale_date, products)
+
+    priced = []
+    for line, quantity in zip(req.lines, quantities, strict=True):
+        product = products[line.sku]
+        pct, promotion_id = discounts.get(product.product_id, (Decimal(0), None))
+        amounts = line_amounts(product.list_price, quantity, product.igv_affectation, pct)
+        priced.append((product, quantity, amounts, promotion_id))
+    total = sum((a.line_total for _, _, a, _ in priced), Decimal("0.00"))
+    taxable = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation == GRAVADO),
+                  Decimal("0.00"))  # fmt: skip
+    exempt = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation != GRAVADO),
+                 Decimal("0.00"))  # fmt: skip
+    igv = sum((a.igv_amount for _, _, a, _ in priced), Decimal("0.00"))
+    discount = sum((a.discount_amount for _, _, a, _ in priced), Decimal("0.00"))
+
+    _check_customer(conn, req, total)
+    _check_payments(req.payments, total)
+
+    ledger = StockLedger.lock(
+        conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()}, sold_at
+    )
+    letter = "F" if req.doc_type == FACTURA else "B"
+    serie, number = next_number(conn, store.store_id, req.doc_type, sale_date, req.serie, letter)
+    sale_id = conn.execute(
+        "insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, customer_id, "
+        "channel, taxable_amount, exempt_amount, igv_amount, discount_amount, total_amount) "
+        "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_id",
+        (sale_date, sold_at, store.store_id, req.doc_type, serie, number, req.customer_id,
+         req.channel, taxable, exempt, igv, discount, total),
+    ).fetchone()[0]  # fmt: skip
+    doc = Document(req.doc_type, serie, number, "sales", sale_id)
+
+    line_ids = []
+    for line_no, (product, quantity, a, promotion_id) in enumerate(priced, 1):
+        movement = ledger.issue(product.product_id, quantity, OP_SALE, doc)
+        line_ids.append(
+            conn.execute(
+                "insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, "
+                "quantity, list_price, unit_price, discount_amount, promotion_id, "
+                "igv_affectation, taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
+                "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_line_id",
+                (
+                    sale_id,
+                    sale_date,
+                    line_no,
+                    store.store_id,
+                    product.product_id,
+                    quantity,
+                    a.list_price,
+                    a.unit_price,
+                    a.discount_amount,
+                    promotion_id,
+                    product.igv_affectation,
+                    a.taxable_amount,
+                    a.igv_amount,
+                    a.line_total,
+                    movement.unit_cost_out,
+                    movement.total_out,
+                ),
+            ).fetchone()[0]
+        )
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into sale_payments (sale_id, sale_date, method, amount) values (%s,%s,%s,%s)",
+            [(sale_id, sale_date, p.method, round_cents(p.amount)) for p in req.payments],
+        )
+    ledger.flush()
+    return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
+
+
+def _active_discounts(conn, store_id: int, day: dt.date, products) -> dict[int, tuple]:
+    """The best active promotion per product for this store and day."""
+    rows = conn.execute(
+        "select distinct on (product_id) product_id, discount_pct, promotion_id from promotions "
+        "where product_id = any(%s) and (store_id is null or store_id = %s) "
+        "and %s between starts_on and ends_on order by product_id, discount_pct desc",
+        ([p.product_id for p in products.values()], store_id, day),
+    ).fetchall()
+    return {pid: (pct, promotion_id) for pid, pct, promotion_id in rows}
+
+
+def _check_customer(conn, req: SaleRequest, total: Decimal) -> None:
+    customer = None
+    if req.customer_id is not None:
+        customer = conn.execute(
+            "select doc_type, is_blocked from customers where customer_id = %s",
+            (req.customer_id,),
+        ).fetchone()
+        if customer is None:
+            raise NotFound("customer", req.customer_id)
+    if req.doc_type == FACTURA and (customer is None or customer[0] != RUC):
+        raise InvalidInput("customer_id", req.customer_id, "a factura requires a customer with RUC")
+    if req.doc_type == BOLETA and total > IDENTIFIED_BOLETA_THRESHOLD and customer is None:
+        raise InvalidInput(
+            "customer_id",
+            None,
+            f"a boleta of S/ {total:,.2f} (over S/ 700) must identify the buyer",
+        )
+
+
+def _check_payments(payments: list[PaymentInput], total: Decimal) -> None:
+    if not payments:
+        raise InvalidInput("payments", [], "a sale needs at least one payment")
+    for row, payment in enumerate(payments, 1):
+        if payment.method not in PAYMENT_METHODS:
+            raise InvalidInput("payment.method", payment.method, "unknown payment method", row)
+        if Decimal(str(payment.amount)) <= 0:
+            raise InvalidInput("payment.amount", payment.amount, "must be positive", row)
+    paid = sum((round_cents(p.amount) for p in payments), Decimal("0.00"))
+    if paid != total:
+        raise InvalidInput("payments", str(paid), f"payments must add up to the total {total}")

@@ -1,0 +1,63 @@
+"""A tiny chain built through the services, for tests that need master data and stock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+from erp_core.domain.documents import make_ruc
+from erp_core.services import catalog
+from erp_core.services.purchasing import PurchaseLineInput, receive_goods
+
+LIMA_NOON = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)  # 12:00 in Lima
+SUPPLIER_RUC = make_ruc("20", 10000001)
+
+
+@dataclass
+class Chain:
+    stores: list[str]
+    skus: list[str]
+    supplier_ruc: str
+
+
+def build_chain(conn, n_products: int = 3, price: str = "11.80") -> Chain:
+    """Two stores (0001 Lima, 0002 Arequipa) with boleta, factura and credit-note series."""
+    catalog.create_store(conn, "0001", "Tienda Miraflores", "Lima", "Lima Metropolitana")
+    catalog.create_store(conn, "0002", "Tienda Cayma", "Arequipa", "Sur")
+    for code, suffix in (("0001", "001"), ("0002", "002")):
+        catalog.create_series(conn, code, "03", "B" + suffix)
+        catalog.create_series(conn, code, "01", "F" + suffix)
+        catalog.create_series(conn, code, "07", "BC" + suffix[1:])
+        catalog.create_series(conn, code, "07", "FC" + suffix[1:])
+    supplier = catalog.create_supplier(conn, SUPPLIER_RUC, "Distribuidora Andina SAC", 5)
+    sub = catalog.ensure_subcategory(conn, "Abarrotes", "Arroz y menestras", "Arroz")
+    skus = [f"SKU{i:04d}" for i in range(1, n_products + 1)]
+    for sku in skus:
+        catalog.create_product(conn, sku, f"Producto {sku}", "Costeño", sub, supplier, price)
+    return Chain(["0001", "0002"], skus, SUPPLIER_RUC)
+
+
+def stock_up(conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str | None = None):
+    return receive_goods(
+        conn,
+        key or f"receipt-{store}-{sku}-{qty}-{unit_cost}-{os.urandom(4).hex()}",
+        chain.supplier_ruc,
+        store,
+        [PurchaseLineInput(sku, Decimal(str(qty)), Decimal(str(unit_cost)))],
+        "G001",
+        1,
+        received_at=LIMA_NOON - dt.timedelta(days=1),
+    )
+
+
+def insert_customer(conn, doc_type: str = "1") -> int:
+    """A customer row with opaque bytes where the encrypted PII goes."""
+    with conn.transaction():
+        return conn.execute(
+            "insert into customers (doc_type, doc_number_enc, doc_blind_index, pseudonym, "
+            "name_enc, is_business) values (%s,%s,%s,%s,%s,%s) returning customer_id",
+            (doc_type, os.urandom(20), os.urandom(32), "c_" + os.urandom(12).hex(),
+             os.urandom(20), doc_type == "6"),
+        ).fetchone()[0]  # fmt: skip

@@ -1,0 +1,144 @@
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from erp_core.services import catalog
+from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
+from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up
+
+
+def table_counts(conn) -> dict[str, int]:
+    tables = ["sales", "sale_lines", "sale_payments", "kardex", "issued_documents",
+              "idempotency_keys", "returns", "stock_balances"]  # fmt: skip
+    return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+
+
+def sale(key, lines, payments, **kw):
+    return SaleRequest(
+        key,
+        kw.pop("store", "0001"),
+        [SaleLineInput(sku, D(q)) for sku, q in lines],
+        [PaymentInput(m, D(a)) for m, a in payments],
+        sold_at=kw.pop("sold_at", LIMA_NOON),
+        **kw,
+    )
+
+
+@pytest.fixture
+def chain(conn):
+    chain = build_chain(conn)
+    for sku in chain.skus:
+        stock_up(conn, chain, "0001", sku, 10, "5.00")
+    return chain
+
+
+def test_sale_writes_header_lines_payments_kardex_and_lowers_stock(conn, chain):
+    result = sell(conn, sale("k1", [("SKU0001", "3"), ("SKU0002", "1")], [("yape", "47.20")]))
+    assert (result.serie, result.number) == ("B001", 1)
+    assert result.total_amount == D("47.20")
+    assert (result.taxable_amount, result.igv_amount) == (D("40.00"), D("7.20"))
+    lines = conn.execute(
+        "select quantity, line_total, unit_cost, cost_amount from sale_lines order by line_no"
+    ).fetchall()
+    assert lines == [
+        (D("3"), D("35.40"), D("5"), D("15.00")),
+        (D("1"), D("11.80"), D("5"), D("5.00")),
+    ]
+    qty = conn.execute(
+        "select quantity from stock_balances b join products p using (product_id) "
+        "where sku = 'SKU0001'"
+    ).fetchone()[0]
+    assert qty == D("7")
+    kardex = conn.execute(
+        "select operation_type, doc_type, serie, number, quantity_out, balance_quantity "
+        "from kardex where operation_type = '01' order by kardex_id"
+    ).fetchall()
+    assert kardex == [
+        ("01", "03", "B001", 1, D("3"), D("7")),
+        ("01", "03", "B001", 1, D("1"), D("9")),
+    ]
+    assert result.sale_date == dt.date(2026, 3, 10)
+
+
+def test_sale_date_is_the_lima_business_date(conn, chain):
+    late_night_lima = dt.datetime(2026, 3, 11, 3, 30, tzinfo=dt.UTC)  # 22:30 on the 10th in Lima
+    result = sell(
+        conn, sale("k1", [("SKU0001", "1")], [("cash", "11.80")], sold_at=late_night_lima)
+    )
+    assert result.sale_date == dt.date(2026, 3, 10)
+
+
+def test_promotion_discounts_the_line(conn, chain):
+    product_id = conn.execute("select product_id from products where sku='SKU0001'").fetchone()[0]
+    catalog.create_promotion(conn, "Quincena", product_id, "10", dt.date(2026, 3, 1),
+                             dt.date(2026, 3, 15))  # fmt: skip
+    result = sell(conn, sale("k1", [("SKU0001", "2")], [("cash", "21.24")]))
+    assert result.total_amount == D("21.24")  # 11.80 * 0.9 = 10.62 x 2
+    line = conn.execute("select discount_amount, promotion_id from sale_lines").fetchone()
+    assert line[0] == D("2.36") and line[1] is not None
+
+
+def test_insufficient_stock_names_product_store_stock_and_request(conn, chain):
+    before = table_counts(conn)
+    with pytest.raises(InsufficientStock, match=r"SKU0002 in store 0001: stock 10, requested 11"):
+        sell(conn, sale("k1", [("SKU0001", "1"), ("SKU0002", "11")], [("cash", "141.60")]))
+    assert table_counts(conn) == before
+
+
+@pytest.mark.parametrize(
+    ("lines", "payments", "kwargs", "error", "match"),
+    [
+        ([("SKU0001", "1")], [("cash", "11.00")], {}, InvalidInput, "add up to the total 11.80"),
+        ([("SKU0001", "1")], [("bitcoin", "11.80")], {}, InvalidInput, "bitcoin"),
+        ([("SKU0001", "0")], [("cash", "0.01")], {}, InvalidInput, "quantity='0'"),
+        ([("NOPE", "1")], [("cash", "11.80")], {}, NotFound, "NOPE"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"store": "0009"}, NotFound, "0009"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"doc_type": "01"}, InvalidInput, "RUC"),
+    ],
+)
+def test_bad_sales_are_refused_and_leave_nothing(
+    conn, chain, lines, payments, kwargs, error, match
+):
+    before = table_counts(conn)
+    with pytest.raises(error, match=match):
+        sell(conn, sale("bad", lines, payments, **kwargs))
+    assert table_counts(conn) == before
+
+
+def test_boleta_over_700_requires_identified_customer(conn, chain):
+    stock_up(conn, chain, "0001", "SKU0003", 100, "5")
+    with pytest.raises(InvalidInput, match="over S/ 700"):
+        sell(conn, sale("k1", [("SKU0003", "60")], [("card", "708.00")]))
+    customer = insert_customer(conn, "1")
+    result = sell(conn, sale("k2", [("SKU0003", "60")], [("card", "708.00")], customer_id=customer))
+    assert result.total_amount == D("708.00")
+
+
+def test_factura_with_ruc_customer_uses_factura_serie(conn, chain):
+    dni_customer = insert_customer(conn, "1")
+    with pytest.raises(InvalidInput, match="RUC"):
+        sell(conn, sale("k0", [("SKU0001", "1")], [("cash", "11.80")], doc_type="01",
+                        customer_id=dni_customer))  # fmt: skip
+    ruc_customer = insert_customer(conn, "6")
+    result = sell(conn, sale("k1", [("SKU0001", "1")], [("transfer", "11.80")], doc_type="01",
+                             customer_id=ruc_customer))  # fmt: skip
+    assert (result.serie, result.number) == ("F001", 1)
+
+
+def test_retried_sale_is_applied_once(conn, chain):
+    request = sale("same-key", [("SKU0001", "2")], [("plin", "23.60")])
+    first = sell(conn, request)
+    second = sell(conn, request)
+    assert first == second
+    assert conn.execute("select count(*) from sales").fetchone()[0] == 1
+    assert conn.execute("select quantity from stock_balances where quantity = 8").fetchone()
+
+
+def test_numbering_is_consecutive_and_a_failed_sale_leaves_no_gap(conn, chain):
+    sell(conn, sale("a", [("SKU0001", "1")], [("cash", "11.80")]))
+    with pytest.raises(InsufficientStock):
+        sell(conn, sale("b", [("SKU0001", "50")], [("cash", "590.00")]))
+    third = sell(conn, sale("c", [("SKU0001", "1")], [("cash", "11.80")]))
+    assert third.number == 2
