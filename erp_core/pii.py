@@ -148,7 +148,8 @@ class PiiVault:
         old values stay readable until ``reencrypt_all`` has moved them.
         """
         self.refresh()
-        version = max(self.current_version, *self._keys) + 1
+        # With a master key any version derives, so only the recorded current one counts.
+        version = (self.current_version if self._master_key else max(self._keys)) + 1
         if version >= MAX_VERSION:
             raise ValueError(f"key version {version} does not fit in {VERSION_BYTES} bytes")
         if self._master_key is not None:

@@ -26,6 +26,7 @@ IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")
 class SaleLineInput:
     sku: str
     quantity: Decimal
+    unit_price: Decimal | None = None  # with IGV; set only by imports of another system's sales
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,12 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     priced = []
     for line, quantity in zip(req.lines, quantities, strict=True):
         product = products[line.sku]
-        pct, promotion_id = discounts.get(product.product_id, (Decimal(0), None))
-        amounts = line_amounts(product.list_price, quantity, product.igv_affectation, pct)
+        if line.unit_price is not None:
+            price, pct, promotion_id = line.unit_price, Decimal(0), None
+        else:
+            price = product.list_price
+            pct, promotion_id = discounts.get(product.product_id, (Decimal(0), None))
+        amounts = line_amounts(price, quantity, product.igv_affectation, pct)
         priced.append((product, quantity, amounts, promotion_id))
     total = sum((a.line_total for _, _, a, _ in priced), Decimal("0.00"))
     taxable = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation == GRAVADO),

@@ -1,0 +1,203 @@
+"""Customer registration, lookup, consent and ARCO cancellation on a real Postgres."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import psycopg
+import pytest
+
+from erp_core.pii import PiiVault
+from erp_core.services.customers import (
+    CANCELLED_NAME,
+    CustomerInput,
+    DuplicateCustomer,
+    cancel_customer,
+    find_customer_id,
+    get_customer,
+    record_consent,
+    register_customer,
+)
+from erp_core.services.errors import InvalidInput, NotFound
+
+T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
+T1 = T0 + dt.timedelta(days=10)
+T2 = T0 + dt.timedelta(days=20)
+ROSA = CustomerInput("1", "45678912", "Rosa  Quispe", " Rosa@Example.PE ", "987 654 321")
+
+
+@pytest.fixture
+def vault() -> PiiVault:
+    return PiiVault.generate()
+
+
+def _count(conn, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def _events(conn, customer_id: int) -> list[tuple]:
+    return conn.execute(
+        "select granted, recorded_at, source from customer_consent_events "
+        "where customer_id = %s order by event_id",
+        (customer_id,),
+    ).fetchall()
+
+
+def test_register_stores_normalized_data_readable_through_the_vault(conn, vault):
+    customer_id = register_customer(conn, vault, ROSA, at=T0)
+    customer = get_customer(conn, vault, customer_id)
+    assert customer["doc_type"] == "1"
+    assert customer["doc_number"] == "45678912"
+    assert customer["name"] == "Rosa Quispe"
+    assert customer["email"] == "rosa@example.pe"
+    assert customer["phone"] == "+51987654321"
+    assert customer["pseudonym"] == vault.pseudonym("1", "45678912")
+    assert customer["is_business"] is False
+    assert customer["marketing_consent"] is False
+    assert customer["consent_given_at"] is None
+    assert customer["created_at"] == T0
+    assert _events(conn, customer_id) == []
+
+
+def test_ruc_customer_is_a_business(conn, vault):
+    customer_id = register_customer(
+        conn, vault, CustomerInput("6", "20131312955", "Comercial Andina SAC")
+    )
+    customer = get_customer(conn, vault, customer_id)
+    assert customer["is_business"] is True
+    assert customer["email"] is None
+    assert customer["phone"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "customer"),
+    [
+        ("doc_number", CustomerInput("1", "1234567", "Rosa Quispe")),
+        ("doc_number", CustomerInput("6", "20131312954", "Comercial Andina SAC")),
+        ("doc_type", CustomerInput("9", "45678912", "Rosa Quispe")),
+        ("name", CustomerInput("1", "45678912", "   ")),
+        ("email", CustomerInput("1", "45678912", "Rosa Quispe", email="rosa.example.pe")),
+        ("phone", CustomerInput("1", "45678912", "Rosa Quispe", phone="12345678")),
+        ("phone", CustomerInput("1", "45678912", "Rosa Quispe", phone="+1 987654321")),
+    ],
+)
+def test_invalid_input_names_field_and_value_and_writes_nothing(conn, vault, field, customer):
+    with pytest.raises(InvalidInput) as info:
+        register_customer(conn, vault, customer, idempotency_key="bad-1")
+    assert info.value.field == field
+    assert repr(getattr(customer, field)) in str(info.value)
+    assert _count(conn, "customers") == 0
+    assert _count(conn, "idempotency_keys") == 0
+
+
+def test_duplicate_document_is_refused(conn, vault):
+    first = register_customer(conn, vault, ROSA)
+    again = CustomerInput("1", " 45678912 ", "Otra Persona")
+    with pytest.raises(DuplicateCustomer, match="already registered") as info:
+        register_customer(conn, vault, again, idempotency_key="dup-1")
+    assert info.value.customer_id == first
+    assert info.value.field == "doc_number"
+    assert _count(conn, "customers") == 1
+    assert _count(conn, "idempotency_keys") == 0
+    # The same number under another document type is another person.
+    assert register_customer(conn, vault, CustomerInput("4", "45678912", "Otra Persona"))
+
+
+def test_idempotent_retry_returns_the_same_id_and_creates_one_row(conn, vault):
+    consenting = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
+    first = register_customer(conn, vault, consenting, idempotency_key="reg-rosa", at=T0)
+    second = register_customer(conn, vault, consenting, idempotency_key="reg-rosa", at=T1)
+    assert first == second
+    assert _count(conn, "customers") == 1
+    assert _events(conn, first) == [(True, T0, "pos")]
+    stored = conn.execute("select operation, result from idempotency_keys").fetchall()
+    assert stored == [("register_customer", {"customer_id": first})]
+
+
+def test_concurrent_registration_of_one_document_creates_one_customer(db_url, vault):
+    with psycopg.connect(db_url) as first, psycopg.connect(db_url) as second:
+        outcome: list = []
+        with first.transaction():
+            first_id = register_customer(first, vault, ROSA)
+
+            def register_second():
+                try:
+                    outcome.append(register_customer(second, vault, ROSA))
+                except DuplicateCustomer as exc:
+                    outcome.append(exc)
+
+            racer = threading.Thread(target=register_second)
+            racer.start()
+            racer.join(timeout=0.5)
+            assert racer.is_alive(), "the second registration must wait for the first"
+        racer.join(timeout=10)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], DuplicateCustomer)
+        assert outcome[0].customer_id == first_id
+        assert _count(second, "customers") == 1
+
+
+def test_find_customer_by_document(conn, vault):
+    customer_id = register_customer(conn, vault, ROSA)
+    assert find_customer_id(conn, vault, "1", " 45678912") == customer_id
+    assert find_customer_id(conn, vault, "1", "45678913") is None
+    assert find_customer_id(conn, PiiVault.generate(), "1", "45678912") is None
+    with pytest.raises(InvalidInput, match="'4567'"):
+        find_customer_id(conn, vault, "1", "4567")
+
+
+def test_consent_grant_and_revocation_are_dated_and_kept_as_history(conn, vault):
+    consenting = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
+    customer_id = register_customer(conn, vault, consenting, at=T0)
+    customer = get_customer(conn, vault, customer_id)
+    assert (customer["marketing_consent"], customer["consent_given_at"]) == (True, T0)
+
+    record_consent(conn, customer_id, False, at=T1, source="web")
+    customer = get_customer(conn, vault, customer_id)
+    assert customer["marketing_consent"] is False
+    assert customer["consent_given_at"] == T0
+    assert customer["consent_revoked_at"] == T1
+
+    record_consent(conn, customer_id, True, at=T2)
+    customer = get_customer(conn, vault, customer_id)
+    assert customer["marketing_consent"] is True
+    assert customer["consent_given_at"] == T2
+    assert customer["consent_revoked_at"] is None
+    assert _events(conn, customer_id) == [(True, T0, "pos"), (False, T1, "web"), (True, T2, "pos")]
+
+
+def test_unknown_customer_is_not_found(conn, vault):
+    with pytest.raises(NotFound):
+        record_consent(conn, 999, True)
+    with pytest.raises(NotFound):
+        get_customer(conn, vault, 999)
+    with pytest.raises(NotFound):
+        cancel_customer(conn, vault, 999)
+
+
+def test_cancel_blocks_revokes_consent_and_erases_contact_data(conn, vault):
+    consenting = CustomerInput(
+        "1", "45678912", "Rosa Quispe", "rosa@example.pe", "987654321", marketing_consent=True
+    )
+    customer_id = register_customer(conn, vault, consenting, at=T0)
+    pseudonym = get_customer(conn, vault, customer_id)["pseudonym"]
+
+    cancel_customer(conn, vault, customer_id, at=T1)
+    customer = get_customer(conn, vault, customer_id)
+    assert customer["is_blocked"] is True
+    assert customer["name"] == CANCELLED_NAME
+    assert (customer["email"], customer["phone"]) == (None, None)
+    assert customer["marketing_consent"] is False
+    assert customer["consent_revoked_at"] == T1
+    # Fiscal records still reference the customer: the row and its document stay.
+    assert customer["doc_number"] == "45678912"
+    assert customer["pseudonym"] == pseudonym
+    assert find_customer_id(conn, vault, "1", "45678912") == customer_id
+    assert _events(conn, customer_id) == [(True, T0, "pos"), (False, T1, "arco")]
+
+    with pytest.raises(InvalidInput, match="cancelled"):
+        record_consent(conn, customer_id, True)
+    cancel_customer(conn, vault, customer_id, at=T2)
+    assert get_customer(conn, vault, customer_id)["updated_at"] == T1
+    assert len(_events(conn, customer_id)) == 2
