@@ -7,6 +7,7 @@ never goes negative, and each kardex row carries the running balance after it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,7 @@ class StockLedger:
     balances: dict[int, Balance] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
     _rows: list[tuple] = field(default_factory=list)
+    _document: Document | None = None
 
     @classmethod
     def lock(
@@ -52,16 +54,18 @@ class StockLedger:
     ) -> StockLedger:
         """Lock the balances of ``products`` (id -> SKU) in ``store_id``, creating missing rows."""
         ids = sorted(products)
-        conn.execute(
-            "insert into stock_balances (product_id, store_id) "
-            "select unnest(%s::bigint[]), %s on conflict do nothing",
-            (ids, store_id),
-        )
-        rows = conn.execute(
+        query = (
             "select product_id, quantity, unit_cost, total_value from stock_balances "
-            "where store_id = %s and product_id = any(%s) order by product_id for update",
-            (store_id, ids),
-        ).fetchall()
+            "where store_id = %s and product_id = any(%s) order by product_id for update"
+        )
+        rows = conn.execute(query, (store_id, ids)).fetchall()
+        if len(rows) < len(ids):  # first movement of a product in this store
+            conn.execute(
+                "insert into stock_balances (product_id, store_id) "
+                "select unnest(%s::bigint[]), %s on conflict do nothing",
+                (ids, store_id),
+            )
+            rows = conn.execute(query, (store_id, ids)).fetchall()
         ledger = cls(conn, store_id, store_code, moved_at, labels=dict(products))
         ledger.balances = {pid: Balance(qty, cost, value) for pid, qty, cost, value in rows}
         return ledger
@@ -89,31 +93,37 @@ class StockLedger:
         movement = kardex.receive_value(self.balances[product_id], quantity, total)
         return self._append(product_id, op, doc, movement)
 
-    def _append(self, product_id: int, op: str, doc: Document, m: Movement) -> Movement:
+    def set_document(self, doc: Document) -> None:
+        """Name the document of movements valued before it had its number (a sale's)."""
+        self._document = doc
+
+    def _append(self, product_id: int, op: str, doc: Document | None, m: Movement) -> Movement:
         self.balances[product_id] = m.balance
-        b = m.balance
-        self._rows.append(
-            (business_date(self.moved_at), self.moved_at, self.store_id, product_id, op,
-             doc.doc_type, doc.serie, doc.number, doc.source_table, doc.source_id,
-             m.quantity_in, m.unit_cost_in, m.total_in, m.quantity_out, m.unit_cost_out,
-             m.total_out, b.quantity, b.unit_cost, b.value)
-        )  # fmt: skip
+        self._rows.append((product_id, op, doc, m))
         return m
 
-    def flush(self) -> None:
+    def _kardex_row(self, product_id: int, op: str, doc: Document | None, m: Movement) -> tuple:
+        doc = doc or self._document
+        b = m.balance
+        return (business_date(self.moved_at), self.moved_at, self.store_id, product_id, op,
+                doc.doc_type, doc.serie, doc.number, doc.source_table, doc.source_id,
+                m.quantity_in, m.unit_cost_in, m.total_in, m.quantity_out, m.unit_cost_out,
+                m.total_out, b.quantity, b.unit_cost, b.value)  # fmt: skip
+
+    def flush(self, cursor: psycopg.Cursor | None = None) -> None:
         """Append the kardex rows and write the new balances back (same transaction)."""
         if not self._rows:
             return
-        with self.conn.cursor() as cur:
+        with self.conn.cursor() if cursor is None else contextlib.nullcontext(cursor) as cur:
             cur.executemany(
                 "insert into kardex (movement_date, moved_at, store_id, product_id, "
                 "operation_type, doc_type, serie, number, source_table, source_id, "
                 "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
                 "balance_quantity, balance_unit_cost, balance_value) "
                 "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                self._rows,
+                [self._kardex_row(*row) for row in self._rows],
             )
-            touched = {row[3] for row in self._rows}
+            touched = {row[0] for row in self._rows}
             cur.executemany(
                 "update stock_balances set quantity = %s, unit_cost = %s, total_value = %s, "
                 "last_movement_at = %s where product_id = %s and store_id = %s",

@@ -14,8 +14,7 @@ from erp_core.domain.money import GRAVADO, line_amounts, round_cents
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
-from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
-from erp_core.services.numbering import next_number
+from erp_core.services.lookups import Product, Store, positive_quantity
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
@@ -103,12 +102,10 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
         raise InvalidInput("doc_type", req.doc_type, "must be 03 (boleta) or 01 (factura)")
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
-    store = store_by_code(conn, req.store_code)
     quantities = [
         positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(req.lines, 1)
     ]
-    products = products_by_sku(conn, [line.sku for line in req.lines])
-    discounts = _active_discounts(conn, store.store_id, sale_date, products)
+    store, products, discounts = _sale_context(conn, req, sale_date)
 
     priced = []
     for line, quantity in zip(req.lines, quantities, strict=True):
@@ -120,13 +117,12 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
             pct, promotion_id = discounts.get(product.product_id, (Decimal(0), None))
         amounts = line_amounts(price, quantity, product.igv_affectation, pct)
         priced.append((product, quantity, amounts, promotion_id))
-    total = sum((a.line_total for _, _, a, _ in priced), Decimal("0.00"))
-    taxable = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation == GRAVADO),
-                  Decimal("0.00"))  # fmt: skip
-    exempt = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation != GRAVADO),
-                 Decimal("0.00"))  # fmt: skip
-    igv = sum((a.igv_amount for _, _, a, _ in priced), Decimal("0.00"))
-    discount = sum((a.discount_amount for _, _, a, _ in priced), Decimal("0.00"))
+    zero = Decimal("0.00")
+    total = sum((a.line_total for _, _, a, _ in priced), zero)
+    taxable = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation == GRAVADO), zero)
+    exempt = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation != GRAVADO), zero)
+    igv = sum((a.igv_amount for _, _, a, _ in priced), zero)
+    discount = sum((a.discount_amount for _, _, a, _ in priced), zero)
 
     _check_customer(conn, req, total)
     _check_payments(req.payments, total)
@@ -134,64 +130,94 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     ledger = StockLedger.lock(
         conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()}, sold_at
     )
+    movements = [ledger.issue(p.product_id, qty, OP_SALE, None) for p, qty, _, _ in priced]
     letter = "F" if req.doc_type == FACTURA else "B"
-    serie, number = next_number(conn, store.store_id, req.doc_type, sale_date, req.serie, letter)
-    sale_id = conn.execute(
-        "insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, customer_id, "
-        "channel, taxable_amount, exempt_amount, igv_amount, discount_amount, total_amount) "
-        "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_id",
-        (sale_date, sold_at, store.store_id, req.doc_type, serie, number, req.customer_id,
-         req.channel, taxable, exempt, igv, discount, total),
-    ).fetchone()[0]  # fmt: skip
-    doc = Document(req.doc_type, serie, number, "sales", sale_id)
-
-    line_ids = []
-    for line_no, (product, quantity, a, promotion_id) in enumerate(priced, 1):
-        movement = ledger.issue(product.product_id, quantity, OP_SALE, doc)
-        line_ids.append(
-            conn.execute(
-                "insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, "
-                "quantity, list_price, unit_price, discount_amount, promotion_id, "
-                "igv_affectation, taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
-                "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_line_id",
-                (
-                    sale_id,
-                    sale_date,
-                    line_no,
-                    store.store_id,
-                    product.product_id,
-                    quantity,
-                    a.list_price,
-                    a.unit_price,
-                    a.discount_amount,
-                    promotion_id,
-                    product.igv_affectation,
-                    a.taxable_amount,
-                    a.igv_amount,
-                    a.line_total,
-                    movement.unit_cost_out,
-                    movement.total_out,
-                ),
-            ).fetchone()[0]
+    serie, number, sale_id = _number_and_insert_header(
+        conn, req, store.store_id, sale_date, sold_at, letter,
+        (taxable, exempt, igv, discount, total),
+    )  # fmt: skip
+    ledger.set_document(Document(req.doc_type, serie, number, "sales", sale_id))
+    line_rows = [
+        (sale_id, sale_date, line_no, store.store_id, product.product_id, quantity, a.list_price,
+         a.unit_price, a.discount_amount, promotion_id, product.igv_affectation,
+         a.taxable_amount, a.igv_amount, a.line_total, m.unit_cost_out, m.total_out)
+        for line_no, ((product, quantity, a, promotion_id), m) in enumerate(
+            zip(priced, movements, strict=True), 1)
+    ]  # fmt: skip
+    with conn.pipeline(), conn.cursor() as cur:
+        cur.executemany(
+            "insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, "
+            "quantity, list_price, unit_price, discount_amount, promotion_id, "
+            "igv_affectation, taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
+            "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_line_id",
+            line_rows,
+            returning=True,
         )
-    with conn.cursor() as cur:
+        line_ids = []
+        while True:
+            line_ids.append(cur.fetchone()[0])
+            if not cur.nextset():
+                break
         cur.executemany(
             "insert into sale_payments (sale_id, sale_date, method, amount) values (%s,%s,%s,%s)",
             [(sale_id, sale_date, p.method, round_cents(p.amount)) for p in req.payments],
         )
-    ledger.flush()
+        ledger.flush(cur)
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
-def _active_discounts(conn, store_id: int, day: dt.date, products) -> dict[int, tuple]:
-    """The best active promotion per product for this store and day."""
+def _sale_context(conn, req: SaleRequest, day: dt.date):
+    """Store, products and their best active promotion, in one round trip."""
+    skus = [line.sku for line in req.lines]
     rows = conn.execute(
-        "select distinct on (product_id) product_id, discount_pct, promotion_id from promotions "
-        "where product_id = any(%s) and (store_id is null or store_id = %s) "
-        "and %s between starts_on and ends_on order by product_id, discount_pct desc",
-        ([p.product_id for p in products.values()], store_id, day),
+        "select s.store_id, s.code, p.product_id, p.sku, p.list_price, p.igv_affectation, "
+        "p.supplier_id, promo.discount_pct, promo.promotion_id "
+        "from stores s left join products p on p.sku = any(%s) and p.is_active "
+        "left join lateral (select discount_pct, promotion_id from promotions pr "
+        "  where pr.product_id = p.product_id and (pr.store_id is null or pr.store_id = s.store_id)"
+        "  and %s between pr.starts_on and pr.ends_on order by discount_pct desc limit 1) promo "
+        "  on true "
+        "where s.code = %s",
+        (list(set(skus)), day, req.store_code),
     ).fetchall()
-    return {pid: (pct, promotion_id) for pid, pct, promotion_id in rows}
+    if not rows:
+        raise NotFound("store", req.store_code)
+    store = Store(rows[0][0], rows[0][1])
+    products = {r[3]: Product(*r[2:7]) for r in rows if r[2] is not None}
+    for sku in skus:
+        if sku not in products:
+            raise NotFound("product", sku)
+    discounts = {r[2]: (r[7], r[8]) for r in rows if r[7] is not None}
+    return store, products, discounts
+
+
+def _number_and_insert_header(conn, req, store_id, sale_date, sold_at, letter, amounts):
+    """Take the next correlativo (series row lock), register it and insert the header."""
+    taxable, exempt, igv, discount, total = amounts
+    row = conn.execute(
+        "with numbered as ("
+        "  update comprobante_series set last_number = last_number + 1 "
+        "  where series_id = (select series_id from comprobante_series "
+        "    where store_id = %(store)s and doc_type = %(doc)s "
+        "    and (%(serie)s::text is null or serie = %(serie)s) "
+        "    and serie like %(letter)s || '%%' order by serie limit 1) "
+        "  returning serie, last_number), "
+        "registered as (insert into issued_documents (serie, number, doc_type, issued_on) "
+        "  select serie, last_number, %(doc)s, %(day)s from numbered) "
+        "insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, customer_id, "
+        "  channel, taxable_amount, exempt_amount, igv_amount, discount_amount, total_amount) "
+        "select %(day)s, %(at)s, %(store)s, %(doc)s, serie, last_number, %(customer)s, "
+        "  %(channel)s, %(taxable)s, %(exempt)s, %(igv)s, %(discount)s, %(total)s from numbered "
+        "returning serie, number, sale_id",
+        {"store": store_id, "doc": req.doc_type, "serie": req.serie, "letter": letter,
+         "day": sale_date, "at": sold_at, "customer": req.customer_id, "channel": req.channel,
+         "taxable": taxable, "exempt": exempt, "igv": igv, "discount": discount, "total": total},
+    ).fetchone()  # fmt: skip
+    if row is None:
+        raise InvalidInput(
+            "serie", req.serie or letter, f"no comprobante serie of type {req.doc_type} here"
+        )
+    return row
 
 
 def _check_customer(conn, req: SaleRequest, total: Decimal) -> None:
