@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from erp_core.domain.documents import make_ruc
+from erp_core.pii import PiiVault
 from erp_core.services import catalog
+from erp_core.services.customers import CustomerInput, register_customer
 from erp_core.services.purchasing import PurchaseLineInput, receive_goods
 
 LIMA_NOON = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)  # 12:00 in Lima
@@ -52,12 +54,9 @@ def stock_up(conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str 
     )
 
 
-def insert_customer(conn, doc_type: str = "1") -> int:
-    """A customer row with opaque bytes where the encrypted PII goes."""
-    with conn.transaction():
-        return conn.execute(
-            "insert into customers (doc_type, doc_number_enc, doc_blind_index, pseudonym, "
-            "name_enc, is_business) values (%s,%s,%s,%s,%s,%s) returning customer_id",
-            (doc_type, os.urandom(20), os.urandom(32), "c_" + os.urandom(12).hex(),
-             os.urandom(20), doc_type == "6"),
-        ).fetchone()[0]  # fmt: skip
+def insert_customer(conn, doc_type: str = "1", vault: PiiVault | None = None, n: int = 1) -> int:
+    """A customer registered through the service (DNI or RUC), with encrypted PII."""
+    number = f"{40000000 + n}" if doc_type == "1" else make_ruc("20", 30000000 + n)
+    customer = CustomerInput(doc_type, number, f"Cliente {n}", f"cliente{n}@correo.pe",
+                             f"98765{n:04d}")  # fmt: skip
+    return register_customer(conn, vault or PiiVault.generate(), customer)

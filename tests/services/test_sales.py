@@ -3,10 +3,13 @@ from decimal import Decimal as D
 
 import pytest
 
+from erp_core.domain.documents import make_ruc
+from erp_core.pii import PiiVault
 from erp_core.services import catalog
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up
+from tests.test_pii import assert_no_plaintext
 
 
 def table_counts(conn) -> dict[str, int]:
@@ -142,3 +145,15 @@ def test_numbering_is_consecutive_and_a_failed_sale_leaves_no_gap(conn, chain):
         sell(conn, sale("b", [("SKU0001", "50")], [("cash", "590.00")]))
     third = sell(conn, sale("c", [("SKU0001", "1")], [("cash", "11.80")]))
     assert third.number == 2
+
+
+def test_identified_sales_leave_no_personal_data_in_plaintext(conn, chain):
+    vault = PiiVault.generate()
+    ruc_customer = insert_customer(conn, "6", vault, n=7)
+    dni_customer = insert_customer(conn, "1", vault, n=8)
+    sell(conn, sale("k1", [("SKU0001", "1")], [("card", "11.80")], doc_type="01",
+                    customer_id=ruc_customer))  # fmt: skip
+    sell(conn, sale("k2", [("SKU0002", "1")], [("yape", "11.80")], customer_id=dni_customer))
+    secrets = [make_ruc("20", 30000007), "40000008", "Cliente 7", "Cliente 8",
+               "cliente7@correo.pe", "cliente8@correo.pe", "987650007", "987650008"]  # fmt: skip
+    assert_no_plaintext(conn, secrets)

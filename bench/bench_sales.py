@@ -1,0 +1,132 @@
+"""Sales per second through the service layer vs pgbench tpcb-like, same server, same run.
+
+Each of 8 concurrent clients is a POS terminal with its own boleta serie, selling 3-line
+tickets (kardex included) from a catalogue of 300 SKUs in one store. pgbench runs its built-in
+tpcb-like script with 8 clients against another database of the same server. The figure that
+matters is the ratio (goal: at least 0.5x), because these machines are shared and noisy.
+
+Usage: uv run python bench/bench_sales.py [--seconds 20] [--clients 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+
+from erp_core import db, migrate
+from erp_core.domain.documents import make_ruc
+from erp_core.services import catalog
+from erp_core.services.adjustments import StockLineInput, record_opening_balance
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
+
+SKUS = 300
+
+
+def prepare(url: str, clients: int) -> None:
+    migrate.upgrade(url)
+    with db.connect(url) as conn:
+        catalog.create_store(conn, "0001", "Tienda Benchmark", "Lima", "Lima Metropolitana")
+        for i in range(clients):
+            catalog.create_series(conn, "0001", "03", f"B{i + 1:03d}")
+        supplier = catalog.create_supplier(conn, make_ruc("20", 55555555), "Proveedor SAC")
+        sub = catalog.ensure_subcategory(conn, "Abarrotes", "Varios", "Varios")
+        for i in range(SKUS):
+            catalog.create_product(conn, f"B{i:05d}", f"Producto {i}", "Marca", sub, supplier,
+                                   Decimal("5.90"))  # fmt: skip
+        lines = [
+            StockLineInput(f"B{i:05d}", Decimal(1_000_000), Decimal("3.10")) for i in range(SKUS)
+        ]
+        record_opening_balance(conn, "bench-opening", "0001", lines)
+
+
+def terminal(url: str, index: int, seconds: float, start_at: float, results) -> None:
+    rng = random.Random(index)
+    with db.connect(url) as conn:
+        while time.time() < start_at:
+            time.sleep(0.001)
+        done = 0
+        deadline = start_at + seconds
+        while time.time() < deadline:
+            skus = rng.sample(range(SKUS), 3)
+            request = SaleRequest(
+                f"bench-{index}-{done}", "0001",
+                [SaleLineInput(f"B{s:05d}", Decimal(1)) for s in skus],
+                [PaymentInput("yape", Decimal("17.70"))], serie=f"B{index + 1:03d}",
+            )  # fmt: skip
+            sell(conn, request)
+            done += 1
+        results.put(done)
+
+
+def run_services(url: str, clients: int, seconds: float) -> float:
+    results = mp.Queue()
+    start_at = time.time() + 2
+    procs = [mp.Process(target=terminal, args=(url, i, seconds, start_at, results))
+             for i in range(clients)]  # fmt: skip
+    for p in procs:
+        p.start()
+    total = sum(results.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def pgbench_binary() -> str:
+    import pgserver
+
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pgbench"
+    return str(bundled) if bundled.exists() else shutil.which("pgbench")
+
+
+def run_pgbench(url: str, clients: int, seconds: float) -> float:
+    params = conninfo_to_dict(url)
+    env = {**os.environ, "PGHOST": params.get("host", ""), "PGUSER": params.get("user", ""),
+           "PGPORT": str(params.get("port", "5432")), "PGPASSWORD": params.get("password", "")}  # fmt: skip
+    name = params["dbname"]
+    binary = pgbench_binary()
+    subprocess.run([binary, "-i", "-q", "-s", "10", name], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    out = subprocess.run(
+        [binary, "-b", "tpcb-like", "-c", str(clients), "-j", "2", "-T", str(int(seconds)), name],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    server = db.server_url()
+    sales_db = db.create_database(server, "bench_sales")
+    pgbench_db = db.create_database(server, "bench_pgbench")
+    try:
+        prepare(sales_db, args.clients)
+        services_tps = run_services(sales_db, args.clients, args.seconds)
+        pgbench_tps = run_pgbench(pgbench_db, args.clients, args.seconds)
+    finally:
+        db.drop_database(server, sales_db)
+        db.drop_database(server, pgbench_db)
+    print(f"date: {dt.datetime.now().isoformat(timespec='seconds')}  machine: "
+          f"{platform.machine()} {os.cpu_count()} cores  clients: {args.clients}  "
+          f"seconds: {args.seconds:g}")  # fmt: skip
+    print(f"service sales/s (3 lines + kardex): {services_tps:,.1f}")
+    print(f"pgbench tpcb-like tps:              {pgbench_tps:,.1f}")
+    print(f"ratio: {services_tps / pgbench_tps:.2f}x (goal >= 0.5x)")
+
+
+if __name__ == "__main__":
+    main()
