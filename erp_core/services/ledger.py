@@ -7,7 +7,6 @@ never goes negative, and each kardex row carries the running balance after it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -110,27 +109,42 @@ class StockLedger:
                 m.quantity_in, m.unit_cost_in, m.total_in, m.quantity_out, m.unit_cost_out,
                 m.total_out, b.quantity, b.unit_cost, b.value)  # fmt: skip
 
-    def flush(self, cursor: psycopg.Cursor | None = None) -> None:
-        """Append the kardex rows and write the new balances back (same transaction)."""
+    def flush(self, conn: psycopg.Connection | None = None) -> None:
+        """Append the kardex rows and write the new balances back, in one statement."""
         if not self._rows:
             return
-        with self.conn.cursor() if cursor is None else contextlib.nullcontext(cursor) as cur:
-            cur.executemany(
-                "insert into kardex (movement_date, moved_at, store_id, product_id, "
-                "operation_type, doc_type, serie, number, source_table, source_id, "
-                "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
-                "balance_quantity, balance_unit_cost, balance_value) "
-                "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                [self._kardex_row(*row) for row in self._rows],
-            )
-            touched = {row[0] for row in self._rows}
-            cur.executemany(
-                "update stock_balances set quantity = %s, unit_cost = %s, total_value = %s, "
-                "last_movement_at = %s where product_id = %s and store_id = %s",
-                [
-                    (b.quantity, b.unit_cost, b.value, self.moved_at, pid, self.store_id)
-                    for pid, b in self.balances.items()
-                    if pid in touched
-                ],
-            )
+        query, params = self.flush_statement()
+        (conn or self.conn).execute(f"with {query} select 1", params)
         self._rows.clear()
+
+    def flush_statement(self, prefix: str = "") -> tuple[str, dict]:
+        """The CTEs that append the kardex rows and update the balances, with their parameters.
+
+        Returned so that a caller can fold them into its own statement (a sale writes its lines
+        and its kardex in one round trip).
+        """
+        rows = [self._kardex_row(*row) for row in self._rows]
+        columns = list(zip(*rows, strict=True))
+        touched = sorted({row[0] for row in self._rows})
+        final = [self.balances[pid] for pid in touched]
+        params = {f"{prefix}k{i}": list(col) for i, col in enumerate(columns)}
+        params |= {
+            f"{prefix}bp": touched, f"{prefix}bq": [b.quantity for b in final],
+            f"{prefix}bc": [b.unit_cost for b in final], f"{prefix}bv": [b.value for b in final],
+            f"{prefix}store": self.store_id, f"{prefix}at": self.moved_at,
+        }  # fmt: skip
+        types = ["date", "timestamptz", "bigint", "bigint", "text", "text", "text", "integer",
+                 "text", "bigint"] + ["numeric"] * 9  # fmt: skip
+        arrays = ", ".join(f"%({prefix}k{i})s::{t}[]" for i, t in enumerate(types))
+        query = (
+            f"{prefix}kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
+            "product_id, operation_type, doc_type, serie, number, source_table, source_id, "
+            "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
+            f"balance_quantity, balance_unit_cost, balance_value) select * from unnest({arrays})), "
+            f"{prefix}balance_rows as (update stock_balances b set quantity = u.q, "
+            f"unit_cost = u.c, total_value = u.v, last_movement_at = %({prefix}at)s "
+            f"from unnest(%({prefix}bp)s::bigint[], %({prefix}bq)s::numeric[], "
+            f"%({prefix}bc)s::numeric[], %({prefix}bv)s::numeric[]) as u(p, q, c, v) "
+            f"where b.store_id = %({prefix}store)s and b.product_id = u.p)"
+        )
+        return query, params

@@ -138,32 +138,49 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     )  # fmt: skip
     ledger.set_document(Document(req.doc_type, serie, number, "sales", sale_id))
     line_rows = [
-        (sale_id, sale_date, line_no, store.store_id, product.product_id, quantity, a.list_price,
+        (line_no, store.store_id, product.product_id, quantity, a.list_price,
          a.unit_price, a.discount_amount, promotion_id, product.igv_affectation,
          a.taxable_amount, a.igv_amount, a.line_total, m.unit_cost_out, m.total_out)
         for line_no, ((product, quantity, a, promotion_id), m) in enumerate(
             zip(priced, movements, strict=True), 1)
     ]  # fmt: skip
-    with conn.pipeline(), conn.cursor() as cur:
-        cur.executemany(
-            "insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, "
-            "quantity, list_price, unit_price, discount_amount, promotion_id, "
-            "igv_affectation, taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
-            "values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) returning sale_line_id",
-            line_rows,
-            returning=True,
-        )
-        line_ids = []
-        while True:
-            line_ids.append(cur.fetchone()[0])
-            if not cur.nextset():
-                break
-        cur.executemany(
-            "insert into sale_payments (sale_id, sale_date, method, amount) values (%s,%s,%s,%s)",
-            [(sale_id, sale_date, p.method, round_cents(p.amount)) for p in req.payments],
-        )
-        ledger.flush(cur)
+    line_ids = _write_lines_payments_kardex(conn, sale_id, sale_date, line_rows, req, ledger)
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
+
+
+LINE_COLUMNS = (
+    ("line_no", "smallint"), ("store_id", "bigint"), ("product_id", "bigint"),
+    ("quantity", "numeric"), ("list_price", "numeric"), ("unit_price", "numeric"),
+    ("discount_amount", "numeric"), ("promotion_id", "bigint"), ("igv_affectation", "text"),
+    ("taxable_amount", "numeric"), ("igv_amount", "numeric"), ("line_total", "numeric"),
+    ("unit_cost", "numeric"), ("cost_amount", "numeric"),
+)  # fmt: skip
+
+
+def _write_lines_payments_kardex(conn, sale_id, sale_date, line_rows, req, ledger) -> list[int]:
+    """Lines, payments, kardex rows and balances of a sale in one statement (one round trip)."""
+    kardex_ctes, params = ledger.flush_statement()
+    columns = list(zip(*line_rows, strict=True))
+    params |= {f"l{i}": list(col) for i, col in enumerate(columns)}
+    params |= {
+        "sale_id": sale_id, "sale_date": sale_date,
+        "methods": [p.method for p in req.payments],
+        "amounts": [round_cents(p.amount) for p in req.payments],
+    }  # fmt: skip
+    names = ", ".join(name for name, _ in LINE_COLUMNS)
+    arrays = ", ".join(f"%(l{i})s::{t}[]" for i, (_, t) in enumerate(LINE_COLUMNS))
+    rows = conn.execute(
+        f"with lines as (insert into sale_lines (sale_id, sale_date, {names}) "
+        f"  select %(sale_id)s, %(sale_date)s, * from unnest({arrays}) "
+        "  returning sale_line_id, line_no), "
+        "payments as (insert into sale_payments (sale_id, sale_date, method, amount) "
+        "  select %(sale_id)s, %(sale_date)s, * from unnest(%(methods)s::text[], "
+        "  %(amounts)s::numeric[])), "
+        f"{kardex_ctes} "
+        "select sale_line_id from lines order by line_no",
+        params,
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _sale_context(conn, req: SaleRequest, day: dt.date):

@@ -1,0 +1,54 @@
+"""``innovalogix import-sales FILE``: load another system's sales history into the core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from erp_core import db
+from erp_core.domain.documents import is_valid_ruc
+from erp_core.importer.render import print_report
+from erp_core.importer.run import ImportOptions, import_sales_file
+from erp_core.importer.source import SourceError
+
+SUPPLIER_OPTION = "--supplier-ruc"
+
+
+def import_sales(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file, one sale line per row.")],
+    create_missing: Annotated[
+        bool, typer.Option(help="Create unknown stores and SKUs as 'Importado' placeholders.")
+    ] = False,
+    supplier_ruc: Annotated[
+        str | None, typer.Option(help="Supplier of created SKUs (needed to create SKUs).")
+    ] = None,
+    opening_stock: Annotated[
+        bool, typer.Option(help="First post an opening balance of the units sold, at unit_cost.")
+    ] = False,
+    reject_file: Annotated[
+        Path | None, typer.Option(help="Load the good tickets; write bad rows to this CSV.")
+    ] = None,
+) -> None:
+    """Import historical sales (see docs/IMPORT.md); all or nothing unless --reject-file."""
+    if supplier_ruc is not None and not create_missing:
+        raise typer.BadParameter("only used with --create-missing", param_hint=SUPPLIER_OPTION)
+    if supplier_ruc is not None and not is_valid_ruc(supplier_ruc):
+        raise typer.BadParameter(f"{supplier_ruc!r} is not a valid RUC", param_hint=SUPPLIER_OPTION)
+    console = Console()
+    options = ImportOptions(create_missing, supplier_ruc, opening_stock, reject_file)
+    try:
+        with db.connect(autocommit=True) as conn, Progress(console=console) as progress:
+            report = import_sales_file(
+                conn, file, options,
+                track=lambda tickets: progress.track(tickets, description="Importando ventas"),
+            )  # fmt: skip
+    except SourceError as exc:
+        console.print(f"[bold red]No se puede importar:[/bold red] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    print_report(console, report, reject_file)
+    if not report.committed:
+        raise typer.Exit(1)

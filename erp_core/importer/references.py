@@ -1,0 +1,125 @@
+"""Check the stores, SKUs and customers a file names against the core, in a few bulk queries.
+
+Unknown stores and SKUs are either rejected or, with ``--create-missing``, planned for creation.
+Customers are found by blind index, so the file's documents are never compared in plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+
+from erp_core.importer.report import Rejection
+from erp_core.importer.rows import ImportLine
+from erp_core.pii import PiiVault
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What one file line points to; None where the line's own value was already refused."""
+
+    line: int
+    store: str | None
+    sku: str | None
+    doc_type: str | None = None
+    customer_doc: str | None = None
+    customer_doc_type: str | None = None
+
+    @classmethod
+    def of(cls, x: ImportLine) -> Reference:
+        return cls(x.line, x.store, x.sku, x.doc_type, x.customer_doc, x.customer_doc_type)
+
+
+@dataclass
+class References:
+    """What the file's lines point to: customer ids, and master data still to create."""
+
+    customer_ids: dict[str, int] = field(default_factory=dict)  # document -> customer_id
+    stores_to_create: set[str] = field(default_factory=set)
+    skus_to_create: set[str] = field(default_factory=set)
+
+
+def resolve(
+    conn: psycopg.Connection,
+    lines: list[Reference],
+    create_missing: bool,
+    supplier_ruc: str | None,
+    vault: Callable[[], PiiVault],
+) -> tuple[References, list[Rejection]]:
+    refs, rejections = References(), []
+    rejections += _stores(conn, lines, create_missing, refs)
+    rejections += _products(conn, lines, create_missing, supplier_ruc, refs)
+    rejections += _customers(conn, lines, vault, refs)
+    return refs, rejections
+
+
+def _stores(conn, lines: list[Reference], create_missing: bool, refs: References) -> list:
+    codes = sorted({x.store for x in lines if x.store})
+    series: dict[str, set[str]] = {code: set() for code in codes}
+    rows = conn.execute(
+        "select s.code, cs.doc_type from stores s "
+        "left join comprobante_series cs on cs.store_id = s.store_id where s.code = any(%s)",
+        (codes,),
+    ).fetchall()
+    known = {code for code, _ in rows}
+    for code, doc_type in rows:
+        if doc_type is not None:
+            series[code].add(doc_type)
+    rejections = []
+    for x in lines:
+        if x.store is None:
+            continue
+        if x.store not in known and create_missing:
+            refs.stores_to_create.add(x.store)
+        elif x.store not in known:
+            reason = "unknown store (use --create-missing to create it)"
+            rejections.append(Rejection(x.line, "store", x.store, reason))
+        elif x.doc_type and x.doc_type not in series[x.store]:
+            reason = f"store {x.store} has no comprobante serie of type {x.doc_type}"
+            rejections.append(Rejection(x.line, "doc_type", x.doc_type, reason))
+    return rejections
+
+
+def _products(conn, lines, create_missing: bool, supplier_ruc, refs: References) -> list:
+    skus = sorted({x.sku for x in lines if x.sku})
+    active = dict(
+        conn.execute("select sku, is_active from products where sku = any(%s)", (skus,)).fetchall()
+    )
+    rejections = []
+    for x in lines:
+        if x.sku is None:
+            continue
+        if x.sku in active and not active[x.sku]:
+            rejections.append(Rejection(x.line, "sku", x.sku, "product is inactive"))
+        elif x.sku in active:
+            continue
+        elif create_missing and supplier_ruc:
+            refs.skus_to_create.add(x.sku)
+        else:
+            reason = (
+                "unknown SKU (--create-missing needs --supplier-ruc to create products)"
+                if create_missing
+                else "unknown SKU (use --create-missing with --supplier-ruc to create it)"
+            )
+            rejections.append(Rejection(x.line, "sku", x.sku, reason))
+    return rejections
+
+
+def _customers(conn, lines, vault: Callable[[], PiiVault], refs: References) -> list:
+    documents = {(x.customer_doc_type, x.customer_doc) for x in lines if x.customer_doc}
+    if not documents:
+        return []
+    pii = vault()
+    by_index = {bytes(pii.blind_index(t, doc)): doc for t, doc in documents}
+    rows = conn.execute(
+        "select doc_blind_index, customer_id from customers where doc_blind_index = any(%s)",
+        (list(by_index),),
+    ).fetchall()
+    refs.customer_ids = {by_index[bytes(index)]: customer_id for index, customer_id in rows}
+    return [
+        Rejection(x.line, "customer_doc", x.customer_doc, "no customer with this document")
+        for x in lines
+        if x.customer_doc and x.customer_doc not in refs.customer_ids
+    ]

@@ -1,0 +1,34 @@
+"""The reject file: each refused line as it was in the source, with its line number and reasons.
+
+Fixing the rejected lines and importing the reject file again is the intended repair loop: the
+extra columns are ignored on import, and lines already loaded are recognized by their ticket.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+from erp_core.importer.report import Rejection, shown
+from erp_core.importer.source import SourceTable
+
+LINE_COLUMN, REASON_COLUMN = "line_number", "reason"
+
+
+def write_rejects(path: Path, table: SourceTable, rejections: list[Rejection]) -> int:
+    """Write one CSV row per rejected line; return how many lines were written."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for rejection in sorted(rejections, key=lambda r: r.line):
+        reasons[rejection.line].append(rejection.message())
+    columns = [c for c in table.columns if c.strip().lower() not in (LINE_COLUMN, REASON_COLUMN)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow([LINE_COLUMN, *columns, REASON_COLUMN])
+        for row in table.rows:
+            if row.line in reasons:
+                original = table.original(row)
+                values = [shown(original[c]) for c in columns]
+                writer.writerow([row.line, *values, " | ".join(reasons[row.line])])
+    return len(reasons)

@@ -1,0 +1,235 @@
+"""Turn one file row into a typed sale line, or into the reasons it cannot be one.
+
+Pure: no database. Every field is checked so that one pass reports all of a row's problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from erp_core.domain.documents import BOLETA, DNI, FACTURA, RUC, is_valid_ruc
+from erp_core.importer.report import Rejection, shown
+from erp_core.importer.source import SourceRow
+from erp_core.services.errors import InvalidInput
+from erp_core.services.lookups import positive_quantity
+from erp_core.services.sales import PAYMENT_METHODS
+from erp_core.timeutil import LIMA, business_date
+
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LIMA)
+DATE_ONLY_TIME = dt.time(12, 0)  # a sale with only a date is placed at noon in Lima
+MAX_TICKET_LENGTH = 150  # the idempotency key "import:<store>:<ticket>" must fit 200 characters
+PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "transfer"}
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    line: int
+    sold_at: dt.datetime  # time-zone aware
+    store: str
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal  # with IGV, soles
+    ticket: str
+    customer_doc: str | None
+    payment_method: str
+    doc_type: str
+    unit_cost: Decimal | None
+
+    @property
+    def customer_doc_type(self) -> str | None:
+        """SUNAT catálogo 06 type of ``customer_doc``: 8 digits are a DNI, 11 a RUC."""
+        if self.customer_doc is None:
+            return None
+        return RUC if len(self.customer_doc) == 11 else DNI
+
+
+class _Row:
+    """Collects a row's rejections while its fields are parsed."""
+
+    def __init__(self, source: SourceRow):
+        self.source, self.rejections = source, []
+
+    def raw(self, name: str):
+        value = self.source.values.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    def reject(self, name: str, reason: str, value=None) -> None:
+        shown_value = shown(self.source.values.get(name) if value is None else value)
+        self.rejections.append(Rejection(self.source.line, name, shown_value, reason))
+
+    def required(self, name: str) -> str | None:
+        value = self.raw(name)
+        if _blank(value):
+            self.reject(name, "is required")
+            return None
+        return str(value)
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+def store_code(value) -> str:
+    """Store codes are 4 digits; spreadsheets drop leading zeros, so ``1`` means ``0001``."""
+    code = "" if value is None else str(value).strip()
+    return code.zfill(4) if code.isdigit() else code
+
+
+def ticket_key(row: SourceRow) -> tuple[str, str] | None:
+    """(store, ticket) as written, even if other fields are bad: it ties a row to its sale."""
+    store, ticket = row.values.get("store"), row.values.get("ticket")
+    if store is None or ticket is None or not str(store).strip() or not str(ticket).strip():
+        return None
+    return store_code(store), str(ticket).strip()
+
+
+def sound_keys(source: SourceRow, rejections: list[Rejection]) -> tuple[str | None, str | None]:
+    """Store and SKU of a refused row, where they were fine, so that they get checked too."""
+    refused = {r.field for r in rejections}
+    if source.problem:
+        return None, None
+    store, sku = source.values.get("store"), source.values.get("sku")
+    store = None if "store" in refused or _blank(store) else store_code(store)
+    sku = None if "sku" in refused or _blank(sku) else str(sku).strip()
+    return store, sku
+
+
+def parse_row(
+    source: SourceRow, now: dt.datetime, opening_stock: bool
+) -> ImportLine | list[Rejection]:
+    row = _Row(source)
+    if source.problem:
+        row.reject("*", source.problem, value="")
+        return row.rejections
+    sold_at = _sold_at(row, now)
+    store = _store(row)
+    sku = row.required("sku")
+    quantity = _quantity(row)
+    unit_price = _money(row, "unit_price", required=True, decimals=2, allow_zero=False)
+    ticket = _ticket(row)
+    customer_doc = _customer_doc(row)
+    payment = _payment_method(row)
+    doc_type = _doc_type(row)
+    unit_cost = _money(row, "unit_cost", required=False, decimals=6, allow_zero=True)
+    if opening_stock and _blank(row.raw("unit_cost")):
+        row.reject("unit_cost", "unit_cost required with --opening-stock")
+    if row.rejections:
+        return row.rejections
+    return ImportLine(source.line, sold_at, store, sku, quantity, unit_price, ticket,
+                      customer_doc, payment, doc_type, unit_cost)  # fmt: skip
+
+
+def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
+    value = row.raw("date")
+    if _blank(value):
+        row.reject("date", "is required")
+        return None
+    at = _as_datetime(value)
+    if at is None:
+        row.reject("date", "is not an ISO date (2026-03-10) or datetime (2026-03-10 14:30)")
+    elif business_date(at) > business_date(now):
+        row.reject("date", "is in the future")
+    elif at < EARLIEST:
+        row.reject("date", "is before 2000-01-01: check the year")
+    return at
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """ISO text or a Parquet date/timestamp; without a zone it is Lima time."""
+    if isinstance(value, dt.datetime):
+        at = value
+    elif isinstance(value, dt.date):
+        at = dt.datetime.combine(value, DATE_ONLY_TIME)
+    else:
+        text = str(value)
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                at = dt.datetime.combine(dt.date.fromisoformat(text), DATE_ONLY_TIME)
+            else:
+                at = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return at.replace(tzinfo=LIMA) if at.tzinfo is None else at
+
+
+def _store(row: _Row) -> str | None:
+    value = row.required("store")
+    if value is None:
+        return None
+    code = store_code(value)
+    if not re.fullmatch(r"\d{4}", code):
+        row.reject("store", "must be a 4-digit store code")
+        return None
+    return code
+
+
+def _quantity(row: _Row) -> Decimal | None:
+    value = row.required("quantity")
+    if value is None:
+        return None
+    try:
+        return positive_quantity(value, "quantity")
+    except InvalidInput as exc:
+        row.reject("quantity", exc.reason)
+        return None
+
+
+def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool):
+    value = row.required(name) if required else row.raw(name)
+    if _blank(value):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        row.reject(name, "is not a number (use a dot as the decimal separator)")
+        return None
+    if not amount.is_finite():
+        row.reject(name, "is not a number")
+    elif amount < 0 or (amount == 0 and not allow_zero):
+        row.reject(name, "must be greater than zero" if not allow_zero else "must not be negative")
+    elif amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+        row.reject(name, f"has more than {decimals} decimals")
+    else:
+        return amount
+    return None
+
+
+def _ticket(row: _Row) -> str | None:
+    ticket = row.required("ticket")
+    if ticket is not None and len(ticket) > MAX_TICKET_LENGTH:
+        row.reject("ticket", f"is longer than {MAX_TICKET_LENGTH} characters")
+        return None
+    return ticket
+
+
+def _customer_doc(row: _Row) -> str | None:
+    value = row.raw("customer_doc")
+    if _blank(value):
+        return None
+    doc = str(value).zfill(8) if isinstance(value, int) else str(value)
+    if not re.fullmatch(r"\d{8}|\d{11}", doc):
+        row.reject("customer_doc", "must be a DNI (8 digits) or a RUC (11 digits)")
+        return None
+    if len(doc) == 11 and not is_valid_ruc(doc):
+        row.reject("customer_doc", "is not a valid RUC (prefix 10/15/17/20, mod-11 check digit)")
+        return None
+    return doc
+
+
+def _payment_method(row: _Row) -> str:
+    value = str(row.raw("payment_method") or "").lower()
+    method = PAYMENT_ALIASES.get(value, value) or "cash"
+    if method not in PAYMENT_METHODS:
+        row.reject("payment_method", f"must be one of {', '.join(PAYMENT_METHODS)}")
+    return method
+
+
+def _doc_type(row: _Row) -> str:
+    value = str(row.raw("doc_type") or "")
+    doc_type = value.zfill(2) if value.isdigit() else (value or BOLETA)
+    if doc_type not in (BOLETA, FACTURA):
+        row.reject("doc_type", "must be 03 (boleta) or 01 (factura)")
+    return doc_type

@@ -1,0 +1,147 @@
+"""The import as a whole: validate every row first, then load in one transaction.
+
+All-or-nothing by default: any rejected row and nothing is written. With a reject file the
+good tickets load and the bad ones (whole tickets) go to the file instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from erp_core import timeutil
+from erp_core.importer import loader, masterdata
+from erp_core.importer.references import Reference, References, resolve
+from erp_core.importer.reject_file import write_rejects
+from erp_core.importer.report import ImportReport, Rejection
+from erp_core.importer.rows import parse_row, sound_keys, ticket_key
+from erp_core.importer.source import SourceTable, read_source
+from erp_core.importer.tickets import Ticket, check_ticket, group_tickets
+from erp_core.pii import PiiVault
+
+Track = Callable[[list[Ticket]], Iterable[Ticket]]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    create_missing: bool = False
+    supplier_ruc: str | None = None
+    opening_stock: bool = False
+    reject_file: Path | None = None
+
+    @property
+    def keep_going(self) -> bool:
+        return self.reject_file is not None
+
+
+def import_sales_file(
+    conn: psycopg.Connection,
+    path: Path,
+    options: ImportOptions,
+    vault: PiiVault | None = None,
+    track: Track | None = None,
+) -> ImportReport:
+    """Import ``path``; call it on an idle connection (each phase is its own transaction).
+
+    Raises ``SourceError`` if the file as a whole cannot be read.
+    """
+    table = read_source(path)
+    report, lines, references = ImportReport(), [], []
+    now = timeutil.now()
+    for row in table.rows:
+        parsed = parse_row(row, now, options.opening_stock)
+        if isinstance(parsed, list):
+            report.rejections += parsed
+            references.append(Reference(row.line, *sound_keys(row, parsed)))
+        else:
+            lines.append(parsed)
+            references.append(Reference.of(parsed))
+    with conn.transaction():
+        refs, rejected = resolve(
+            conn, references, options.create_missing, options.supplier_ruc,
+            lambda: vault or PiiVault.from_settings(),
+        )  # fmt: skip
+        report.rejections += rejected
+        tickets = group_tickets(lines)
+        for ticket in tickets.values():
+            report.rejections += check_ticket(ticket)
+        good = _unrejected(tickets, table, report, options.keep_going)
+        done = loader.already_imported(conn, good)
+    report.already_imported_tickets = len(done)
+    if not report.rejections or options.keep_going:
+        todo = sorted(
+            (t for t in good if t.key not in done), key=lambda t: (t.head.sold_at, t.head.line)
+        )
+        _load(conn, todo, refs, options, report, track or (lambda items: items))
+    if options.reject_file is not None:
+        write_rejects(options.reject_file, table, report.rejections)
+    return report
+
+
+def _unrejected(
+    tickets: dict[tuple[str, str], Ticket], table: SourceTable, report: ImportReport,
+    keep_going: bool,
+) -> list[Ticket]:  # fmt: skip
+    """Tickets none of whose lines was rejected; with keep_going, reject the rest's lines too."""
+    bad_lines = set(report.rejected_lines)
+    culprits: dict[tuple[str, str] | None, list[int]] = {}
+    for row in table.rows:
+        if row.line in bad_lines:
+            culprits.setdefault(ticket_key(row), []).append(row.line)
+    good = [t for key, t in tickets.items() if key not in culprits]
+    if keep_going:
+        for key, ticket in tickets.items():
+            if key in culprits:
+                report.rejections += _whole_ticket(ticket, culprits[key])
+    return good
+
+
+def _whole_ticket(ticket: Ticket, culprits: list[int]) -> list[Rejection]:
+    """A sale is loaded whole or not at all: its other lines are refused with it."""
+    reason = f"ticket rejected whole: see line {', '.join(str(n) for n in sorted(culprits))}"
+    return [
+        Rejection(x.line, "ticket", ticket.ticket, reason)
+        for x in ticket.lines
+        if x.line not in culprits
+    ]
+
+
+def _load(
+    conn: psycopg.Connection, tickets: list[Ticket], refs: References, options: ImportOptions,
+    report: ImportReport, track: Track,
+) -> None:  # fmt: skip
+    lines = [x for t in tickets for x in t.lines]
+    rejections, sold, committed = [], [], False
+    if tickets:
+        loader.ensure_months(conn, tickets)
+    with conn.transaction():
+        stores = masterdata.create_stores(
+            conn, refs.stores_to_create & {x.store for x in lines}, lines
+        )
+        skus = masterdata.create_products(
+            conn, refs.skus_to_create & {x.sku for x in lines}, lines, options.supplier_ruc or ""
+        )
+        openings = loader.post_opening_stock(conn, tickets) if options.opening_stock else 0
+        for ticket in track(tickets):
+            customer_id = refs.customer_ids.get(ticket.head.customer_doc)
+            result = loader.sell_ticket(conn, ticket, customer_id)
+            if isinstance(result, list):
+                rejections += result
+                if options.keep_going:
+                    rejections += _whole_ticket(ticket, [r.line for r in result])
+            else:
+                sold.append((ticket, result))
+        if rejections and not options.keep_going:
+            raise psycopg.Rollback()  # leaves the block, undoing everything it wrote
+        committed = True
+    report.rejections += rejections
+    if not committed:
+        return
+    report.committed = True
+    report.created_stores, report.created_skus, report.opening_balances = stores, skus, openings
+    report.imported_tickets = len(sold)
+    report.imported_lines = sum(len(t.lines) for t, _ in sold)
+    report.total_amount = sum((r.total_amount for _, r in sold), report.total_amount)

@@ -1,0 +1,233 @@
+import datetime as dt
+from decimal import Decimal as D
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from erp_core.domain.documents import make_ruc
+from erp_core.domain.money import round_cents
+from erp_core.importer.run import ImportOptions, import_sales_file
+from erp_core.pii import PiiVault
+from erp_core.services.customers import CustomerInput, register_customer
+from tests.factories import build_chain, stock_up
+from tests.importer.files import line, read_csv, table_counts, write_csv, write_parquet
+
+OPENING = ImportOptions(opening_stock=True)
+NEW_SUPPLIER_RUC = make_ruc("20", 55500001)
+
+# (date, store, sku, quantity, unit_price, ticket, unit_cost, payment): 3 tickets, 4 lines.
+HAPPY = [
+    ("2026-03-10 09:15", "0001", "SKU0001", "2", "10.00", "T1", "6.00", ""),
+    ("2026-03-10 09:15", "0001", "SKU0002", "1", "5.90", "T1", "3.00", ""),
+    ("2026-03-11", "0002", "SKU0001", "3", "11.80", "T2", "6.50", "yape"),
+    ("2026-03-12T10:00:00-05:00", "0001", "SKU0003", "1.5", "7.33", "T3", "4", "card"),
+]
+HAPPY_TOTAL = D("20.00") + D("5.90") + D("35.40") + D("11.00")  # 1.5 × 7.33 = 10.995 → 11.00
+
+
+@pytest.fixture
+def chain(conn):
+    return build_chain(conn)  # SKU0001..3 at a list price of S/ 11.80, no stock
+
+
+def happy_csv(path):
+    return write_csv(
+        path,
+        [line(d, s, k, q, p, t, unit_cost=c, payment_method=m) for d, s, k, q, p, t, c, m in HAPPY],
+    )
+
+
+def assert_happy_path_loaded(conn):
+    sales = conn.execute(
+        "select s.serie, s.number, s.sold_at, s.total_amount, s.taxable_amount, s.igv_amount, "
+        "p.method, p.amount from sales s join sale_payments p using (sale_id) order by sold_at"
+    ).fetchall()
+    assert [(r[0], r[1]) for r in sales] == [("B001", 1), ("B002", 1), ("B001", 2)]
+    assert sales[0][2] == dt.datetime(2026, 3, 10, 14, 15, tzinfo=dt.UTC)
+    assert [r[6] for r in sales] == ["cash", "yape", "card"]
+    assert all(r[7] == r[3] for r in sales)  # paid in full
+    assert sum(r[3] for r in sales) == HAPPY_TOTAL
+    lines = conn.execute(
+        "select quantity, unit_price, list_price, line_total, taxable_amount, igv_amount "
+        "from sale_lines order by sale_date, line_no"
+    ).fetchall()
+    assert [(q, p) for q, p, *_ in lines] == [(D(q), D(p)) for _, _, _, q, p, *_ in HAPPY]
+    for quantity, price, list_price, total, taxable, igv in lines:
+        assert list_price == price  # the file's price, not the catalogue's S/ 11.80
+        assert total == round_cents(quantity * price)
+        assert taxable == round_cents(total / D("1.18"))
+        assert igv == total - taxable
+    header_igv = conn.execute("select sum(igv_amount), sum(taxable_amount) from sales").fetchone()
+    assert header_igv == (sum(r[5] for r in lines), sum(r[4] for r in lines))
+    kardex = conn.execute(
+        "select operation_type, count(*), sum(quantity_in), sum(quantity_out) from kardex "
+        "group by operation_type order by operation_type"
+    ).fetchall()
+    assert kardex == [("01", 4, D(0), D("7.5")), ("16", 4, D("7.5"), D(0))]
+    assert conn.execute("select sum(quantity) from stock_balances").fetchone()[0] == 0
+    opening_cost = conn.execute(
+        "select unit_cost_in from kardex k join products p using (product_id) "
+        "join stores s using (store_id) where operation_type = '16' and s.code = '0002'"
+    ).fetchone()[0]
+    assert opening_cost == D("6.5")
+
+
+def test_csv_import_sells_at_the_files_prices_with_kardex_and_igv(conn, chain, tmp_path):
+    report = import_sales_file(conn, happy_csv(tmp_path / "ventas.csv"), OPENING)
+    assert report.rejections == []
+    assert report.committed
+    assert (report.imported_tickets, report.imported_lines) == (3, 4)
+    assert report.total_amount == HAPPY_TOTAL
+    assert report.opening_balances == 2
+    assert_happy_path_loaded(conn)
+
+
+def test_parquet_import_with_typed_columns(conn, chain, tmp_path):
+    columns = {
+        "date": [dt.datetime(2026, 3, 10, 9, 15), dt.datetime(2026, 3, 10, 9, 15),
+                 dt.datetime(2026, 3, 11, 12, 0), dt.datetime(2026, 3, 12, 10, 0)],
+        "store": [1, 1, 2, 1],  # integer codes, as a spreadsheet leaves them
+        "sku": ["SKU0001", "SKU0002", "SKU0001", "SKU0003"],
+        "quantity": [2.0, 1.0, 3.0, 1.5],
+        "unit_price": [10.0, 5.9, 11.8, 7.33],
+        "ticket": ["T1", "T1", "T2", "T3"],
+        "payment_method": [None, None, "yape", "card"],
+        "unit_cost": [6.0, 3.0, 6.5, 4.0],
+    }  # fmt: skip
+    path = write_parquet(tmp_path / "ventas.parquet", columns)
+    assert pa.types.is_timestamp(pq.read_schema(path).field("date").type)
+    report = import_sales_file(conn, path, OPENING)
+    assert report.rejections == []
+    assert report.total_amount == HAPPY_TOTAL
+    assert_happy_path_loaded(conn)
+
+
+def test_reimporting_the_same_file_adds_nothing(conn, chain, tmp_path):
+    path = happy_csv(tmp_path / "ventas.csv")
+    import_sales_file(conn, path, OPENING)
+    before = table_counts(conn)
+    again = import_sales_file(conn, path, OPENING)
+    assert again.committed
+    assert (again.imported_tickets, again.already_imported_tickets) == (0, 3)
+    assert again.opening_balances == 0
+    assert table_counts(conn) == before
+
+
+def test_sale_beyond_stock_rejects_the_whole_file_with_the_services_reason(conn, chain, tmp_path):
+    stock_up(conn, chain, "0001", "SKU0001", 3, "5.00")
+    before = table_counts(conn)
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "2", "11.80", "A"),
+        line("2026-03-10 10:00", "0001", "SKU0001", "5", "11.80", "B"),
+    ])  # fmt: skip
+    report = import_sales_file(conn, path, ImportOptions())
+    assert not report.committed
+    [(rejection)] = report.rejections
+    assert (rejection.line, rejection.field, rejection.value) == (3, "quantity", "5")
+    assert rejection.reason == (
+        "insufficient stock of product SKU0001 in store 0001: stock 1, requested 5"
+    )
+    assert table_counts(conn) == before  # ticket A, sold before B failed, was rolled back too
+
+
+def test_unknown_store_and_sku_are_rejected_by_default(conn, chain, tmp_path):
+    before = table_counts(conn)
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0009", "SKU0001", "1", "9.90", "A", unit_cost="5"),
+        line("2026-03-10 09:00", "0001", "NUEVO-1", "1", "4.50", "B", unit_cost="2"),
+    ])  # fmt: skip
+    report = import_sales_file(conn, path, OPENING)
+    assert [(r.line, r.field, r.value) for r in report.sorted_rejections()] == [
+        (2, "store", "0009"),
+        (3, "sku", "NUEVO-1"),
+    ]
+    assert "use --create-missing" in report.rejections[0].reason
+    assert table_counts(conn) == before
+    without_supplier = import_sales_file(conn, path, ImportOptions(True, None, True))
+    [(rejection)] = without_supplier.rejections
+    assert "--create-missing needs --supplier-ruc" in rejection.reason
+    refused_anyway = write_csv(tmp_path / "cero.csv", [
+        line("2026-03-10 09:00", "0009", "NUEVO-1", "0", "4.50", "A"),
+    ])  # fmt: skip
+    rejections = import_sales_file(conn, refused_anyway, ImportOptions()).rejections
+    assert [(r.line, r.field) for r in rejections] == [(2, "quantity"), (2, "store"), (2, "sku")]
+
+
+def test_create_missing_adds_placeholder_store_with_series_and_product(conn, chain, tmp_path):
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0009", "SKU0001", "1", "9.90", "A", unit_cost="5"),
+        line("2026-03-10 09:00", "0009", "NUEVO-1", "2", "4.50", "A", unit_cost="2"),
+        line("2026-03-11 09:00", "0001", "NUEVO-1", "1", "4.00", "B", unit_cost="2"),
+    ])  # fmt: skip
+    options = ImportOptions(create_missing=True, supplier_ruc=NEW_SUPPLIER_RUC, opening_stock=True)
+    report = import_sales_file(conn, path, options)
+    assert report.rejections == []
+    assert (report.created_stores, report.created_skus) == (["0009"], ["NUEVO-1"])
+    store = conn.execute(
+        "select name, department, opened_on from stores where code = '0009'"
+    ).fetchone()
+    assert store == ("Importado 0009", "Importado", dt.date(2026, 3, 10))
+    series = conn.execute(
+        "select doc_type, serie from comprobante_series join stores using (store_id) "
+        "where code = '0009' order by serie"
+    ).fetchall()
+    assert series == [("03", "B009"), ("07", "BC09"), ("01", "F009"), ("07", "FC09")]
+    product = conn.execute(
+        "select p.list_price, d.name, s.ruc from products p "
+        "join product_subcategories using (subcategory_id) "
+        "join product_categories c using (category_id) "
+        "join product_departments d on d.department_id = c.department_id "
+        "join suppliers s using (supplier_id) where sku = 'NUEVO-1'"
+    ).fetchone()
+    assert product == (D("4.50"), "Importado", NEW_SUPPLIER_RUC)
+    sales = conn.execute("select serie, total_amount from sales order by sold_at").fetchall()
+    assert sales == [("B009", D("18.90")), ("B001", D("4.00"))]
+
+
+def test_reject_file_loads_good_tickets_and_rejects_bad_tickets_whole(conn, chain, tmp_path):
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "1", "11.80", "A", unit_cost="5"),
+        line("2026-03-10 10:00", "0001", "SKU0002", "1", "11.80", "B", unit_cost="5"),
+        line("2026-03-10 10:00", "0001", "SKU0003", "1", "abc", "B", unit_cost="5"),
+        line("2026-03-10 11:00", "0009", "SKU0001", "1", "11.80", "C", unit_cost="5"),
+    ])  # fmt: skip
+    rejects = tmp_path / "rechazos.csv"
+    report = import_sales_file(conn, path, ImportOptions(opening_stock=True, reject_file=rejects))
+    assert report.committed
+    assert (report.imported_tickets, report.rejected_lines) == (1, [3, 4, 5])
+    assert conn.execute("select count(*), sum(total_amount) from sales").fetchone() == (
+        1, D("11.80")
+    )  # fmt: skip
+    assert conn.execute("select sum(quantity) from stock_balances").fetchone()[0] == 0
+    rows = read_csv(rejects)
+    assert [r["line_number"] for r in rows] == ["3", "4", "5"]
+    assert list(rows[0]) == ["line_number", "date", "store", "sku", "quantity", "unit_price",
+                             "ticket", "customer_doc", "payment_method", "doc_type", "unit_cost",
+                             "reason"]  # fmt: skip
+    assert (rows[1]["unit_price"], rows[1]["sku"]) == ("abc", "SKU0003")
+    assert rows[0]["reason"] == "ticket='B': ticket rejected whole: see line 4"
+    assert rows[1]["reason"].startswith("unit_price='abc': is not a number")
+    assert rows[2]["reason"].startswith("store='0009': unknown store")
+
+
+def test_customers_are_found_by_blind_index_and_get_their_factura(conn, chain, tmp_path):
+    vault = PiiVault.generate()
+    ruc = make_ruc("20", 60000001)
+    company = register_customer(conn, vault, CustomerInput("6", ruc, "Bodega Los Andes SAC"))
+    person = register_customer(conn, vault, CustomerInput("1", "45678912", "Rosa Quispe"))
+    stock_up(conn, chain, "0001", "SKU0001", 200, "5.00")
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "100", "11.80", "F1", doc_type="01",
+             customer_doc=ruc),
+        line("2026-03-10 09:30", "0001", "SKU0001", "70", "11.80", "B1", customer_doc="45678912"),
+        line("2026-03-10 10:00", "0001", "SKU0001", "1", "11.80", "B2", customer_doc="11111111"),
+    ])  # fmt: skip
+    report = import_sales_file(conn, path, ImportOptions(reject_file=tmp_path / "r.csv"), vault)
+    [(rejection)] = report.rejections
+    assert (rejection.line, rejection.field, rejection.value) == (4, "customer_doc", "11111111")
+    assert rejection.reason == "no customer with this document"
+    sales = conn.execute(
+        "select doc_type, serie, customer_id, total_amount from sales order by sold_at"
+    ).fetchall()
+    assert sales == [("01", "F001", company, D("1180.00")), ("03", "B001", person, D("826.00"))]

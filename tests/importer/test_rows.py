@@ -1,0 +1,108 @@
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from erp_core.domain.documents import make_ruc
+from erp_core.importer.rows import ImportLine, parse_row
+from erp_core.importer.source import SourceRow
+from erp_core.importer.tickets import check_ticket, group_tickets
+from erp_core.timeutil import LIMA
+
+NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+GOOD = {"date": "2026-03-10 09:15", "store": "0001", "sku": "SKU0001", "quantity": "2",
+        "unit_price": "10.00", "ticket": "T1"}  # fmt: skip
+
+
+def parse(line: int = 2, opening_stock: bool = False, **values):
+    return parse_row(SourceRow(line, {**GOOD, **values}), NOW, opening_stock)
+
+
+def test_datetime_without_zone_is_lima_time_and_date_only_is_noon():
+    assert parse().sold_at == dt.datetime(2026, 3, 10, 14, 15, tzinfo=dt.UTC)
+    assert parse(date="2026-03-10").sold_at == dt.datetime(2026, 3, 10, 12, 0, tzinfo=LIMA)
+    assert parse(date="2026-03-10T04:00:00Z").sold_at.astimezone(LIMA).day == 9
+    parquet_timestamp = dt.datetime(2010, 12, 1, 8, 26)
+    assert parse(date=parquet_timestamp).sold_at == parquet_timestamp.replace(tzinfo=LIMA)
+
+
+def test_a_sale_of_today_is_not_in_the_future_even_before_noon():
+    early = dt.datetime(2026, 11, 28, 13, 0, tzinfo=dt.UTC)  # 08:00 in Lima
+    assert parse_row(SourceRow(2, {**GOOD, "date": "2026-11-28"}), early, False).sold_at.day == 28
+
+
+def test_defaults_and_normalizations():
+    row = parse(store="7", payment_method="Efectivo", doc_type="3", unit_cost="")
+    assert isinstance(row, ImportLine)
+    assert (row.store, row.payment_method, row.doc_type, row.unit_cost) == ("0007", "cash", "03",
+                                                                            None)  # fmt: skip
+    assert parse(customer_doc=1234567).customer_doc == "01234567"  # a DNI read as an integer
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("date", "10/03/2026", "is not an ISO date"),
+        ("date", "2026-11-29", "is in the future"),
+        ("date", "0206-03-10", "before 2000-01-01"),
+        ("quantity", "0", "must be greater than zero"),
+        ("quantity", "-2", "must be greater than zero"),
+        ("quantity", "1.2345", "more than 3 decimals"),
+        ("unit_price", "abc", "is not a number"),
+        ("unit_price", "10,50", "use a dot"),
+        ("unit_price", "1.005", "more than 2 decimals"),
+        ("unit_price", "0", "must be greater than zero"),
+        ("store", "Lima", "4-digit store code"),
+        ("sku", "", "is required"),
+        ("customer_doc", "1234", "DNI (8 digits) or a RUC (11 digits)"),
+        ("customer_doc", "20100000000", "not a valid RUC"),
+        ("payment_method", "bitcoin", "must be one of cash, card, yape, plin, transfer"),
+        ("doc_type", "07", "must be 03 (boleta) or 01 (factura)"),
+        ("unit_cost", "-1", "must not be negative"),
+    ],
+)
+def test_bad_value_is_rejected_with_line_field_value_and_reason(field, value, reason):
+    rejections = parse(line=7, **{field: value})
+    assert len(rejections) == 1
+    assert (rejections[0].line, rejections[0].field, rejections[0].value) == (7, field, value)
+    assert reason in rejections[0].reason
+
+
+def test_every_bad_field_of_a_row_is_reported_at_once():
+    rejections = parse(quantity="x", unit_price="y", store="")
+    assert {r.field for r in rejections} == {"quantity", "unit_price", "store"}
+
+
+def test_opening_stock_requires_unit_cost():
+    (rejection,) = parse(opening_stock=True)
+    assert (rejection.field, rejection.reason) == (
+        "unit_cost", "unit_cost required with --opening-stock"
+    )  # fmt: skip
+    assert parse(opening_stock=True, unit_cost="0").unit_cost == D("0")
+
+
+def test_ticket_lines_must_share_date_customer_payment_and_doc_type():
+    first = parse(line=2)
+    other_date = parse(line=3, date="2026-03-10 09:16", sku="SKU0002")
+    other_payment = parse(line=4, payment_method="yape")
+    (ticket,) = group_tickets([first, other_date, other_payment]).values()
+    rejections = check_ticket(ticket)
+    assert [(r.line, r.field, r.value) for r in rejections] == [
+        (3, "date", "2026-03-10 09:16:00-05:00"),
+        (4, "payment_method", "yape"),
+    ]
+    assert "ticket T1 has '2026-03-10 09:15:00-05:00' on line 2" in rejections[0].reason
+
+
+def test_factura_needs_a_ruc_and_a_big_boleta_needs_a_buyer():
+    (factura,) = group_tickets([parse(doc_type="01", customer_doc="12345678")]).values()
+    assert [r.reason for r in check_ticket(factura)] == ["a factura (01) needs a customer_doc RUC"]
+    ruc = make_ruc("20", 12345678)
+    (ok,) = group_tickets([parse(doc_type="01", customer_doc=ruc)]).values()
+    assert check_ticket(ok) == []
+    (big,) = group_tickets([parse(quantity="71", unit_price="10.00")]).values()
+    (rejection,) = check_ticket(big)
+    assert rejection.field == "customer_doc"
+    assert "a boleta of S/ 710.00 (over S/ 700) must identify the buyer" in rejection.reason
+    (limit,) = group_tickets([parse(quantity="70", unit_price="10.00")]).values()
+    assert check_ticket(limit) == []
