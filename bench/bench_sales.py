@@ -92,8 +92,13 @@ def pgbench_binary() -> str:
 
 def run_pgbench(url: str, clients: int, seconds: float) -> float:
     params = conninfo_to_dict(url)
-    env = {**os.environ, "PGHOST": params.get("host", ""), "PGUSER": params.get("user", ""),
-           "PGPORT": str(params.get("port", "5432")), "PGPASSWORD": params.get("password", "")}  # fmt: skip
+    env = {
+        **os.environ,
+        "PGHOST": params.get("host", ""),
+        "PGUSER": params.get("user", ""),
+        "PGPORT": str(params.get("port", "5432")),
+        "PGPASSWORD": params.get("password", ""),
+    }
     name = params["dbname"]
     binary = pgbench_binary()
     subprocess.run([binary, "-i", "-q", "-s", "10", name], env=env, check=True,
