@@ -10,16 +10,25 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint format bench-sales bench-demo clean
+.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-demo bench-extract clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	@uv sync --frozen --quiet
 
-demo: setup
+# The main job: demo chain, the whole pipeline, then the Dagster UI on http://localhost:3000.
+demo: demo-data pipeline dagster
+
+demo-data: setup
 	uv run innovalogix db upgrade
-	uv run innovalogix demo-data --scale $(SCALE) --seed $(SEED)
+	uv run innovalogix demo-data --scale $(SCALE) --seed $(SEED) --replace
 	uv run innovalogix stock --summary
+
+pipeline: setup
+	uv run innovalogix pipeline run --full-refresh
+
+dagster: setup
+	uv run innovalogix pipeline ui
 
 lint: setup
 	uv run ruff check .
@@ -37,6 +46,9 @@ bench-sales: setup
 
 bench-demo: setup
 	uv run python bench/bench_demo_data.py
+
+bench-extract: setup
+	uv run python bench/bench_extract.py
 
 clean:
 	rm -rf var/warehouse* var/demo

@@ -1,0 +1,73 @@
+"""The ``innovalogix`` command line.
+
+Other packages add command groups through the ``innovalogix.cli`` entry-point group (the
+pipeline registers ``innovalogix pipeline``), so the core never imports them.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from erp_core import db, reports
+from erp_core.domain.money import format_pen
+
+app = typer.Typer(
+    help="InnovaLogix Analytics: ERP core, demo chain and pipeline.", no_args_is_help=True
+)
+db_app = typer.Typer(help="The transactional database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(width=120)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations and create the monthly partitions ahead."""
+    from erp_core import migrate  # alembic and SQLAlchemy are slow to import: only here
+
+    migrate.upgrade(db.database_url())
+    console.print("[green]Base de datos actualizada[/green] (migraciones y particiones)")
+
+
+@app.command("stock")
+def stock(summary: bool = typer.Option(False, help="Also print row counts of the core.")) -> None:
+    """Current stock and its value (weighted-average cost) by store."""
+    with db.connect() as conn:
+        rows = reports.stock_by_store(conn)
+        counts = reports.core_summary(conn) if summary else None
+    table = Table(title="Stock por tienda (valorizado a costo promedio)")
+    table.add_column("Tienda")
+    table.add_column("Nombre", max_width=28)
+    table.add_column("Departamento", max_width=14)
+    for column in ("SKUs con stock", "Unidades", "Valor", "SKUs agotados"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for code, name, dep, skus, units, value, out in rows:
+        table.add_row(code, name, dep, f"{skus:,}", f"{units:,.0f}", format_pen(value), f"{out:,}")
+    console.print(table)
+    if counts:
+        console.print(", ".join(f"{name}: {n:,}" for name, n in counts.items()))
+
+
+def _register_plugins() -> None:
+    for entry in entry_points(group="innovalogix.cli"):
+        app.add_typer(entry.load(), name=entry.name)
+
+
+def _register_core_commands() -> None:
+    """Commands of the core's own subpackages, each in the module that owns it."""
+    from erp_core.demo.cli import demo_data
+    from erp_core.importer.cli import import_sales
+    from erp_core.keys_cli import app as keys_app
+
+    app.command("demo-data")(demo_data)
+    app.command("import-sales")(import_sales)
+    app.add_typer(keys_app, name="keys", help="PII encryption keys.")
+
+
+def main() -> None:
+    _register_core_commands()
+    _register_plugins()
+    app()
