@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import subprocess
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -31,7 +33,12 @@ def _embedded_server_uri(pg_data_dir: Path) -> str:
         import pgserver
 
         pg_data_dir.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(pg_data_dir, cleanup_mode=None)
+        try:
+            server = pgserver.get_server(pg_data_dir, cleanup_mode=None)
+        except subprocess.CalledProcessError:
+            # another process was starting the same server at this moment: use the one it started
+            time.sleep(2)
+            server = pgserver.get_server(pg_data_dir, cleanup_mode=None)
         return server.get_uri()
 
 

@@ -20,6 +20,23 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
 
 from erp_core import db, migrate
+from erp_core.settings import get_settings
+
+
+def pytest_configure(config):
+    """Start the embedded test server once, in the controller, before xdist starts workers.
+
+    Durability is switched off on this throwaway server only: tests create and drop hundreds
+    of databases, and each drop otherwise waits for a checkpoint's fsyncs.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    server = db.server_url()
+    if not get_settings().test_database_url:
+        with psycopg.connect(server, autocommit=True) as conn:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                conn.execute(f"alter system set {setting} = off")
+            conn.execute("select pg_reload_conf()")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,90 @@
+{#
+    SQL that differs between DuckDB and Postgres, behind adapter.dispatch. Everything else in
+    the project is written in the common subset and built on both targets by
+    tests/dbt/test_dbt_project.py.
+#}
+
+{# The value of `value_expr` on the row with the greatest `order_expr` within a group. #}
+{% macro arg_max(value_expr, order_expr) -%}
+    {{ return(adapter.dispatch('arg_max', 'innovalogix')(value_expr, order_expr)) }}
+{%- endmacro %}
+
+{% macro default__arg_max(value_expr, order_expr) -%}
+    (array_agg({{ value_expr }} order by {{ order_expr }} desc))[1]
+{%- endmacro %}
+
+{% macro duckdb__arg_max(value_expr, order_expr) -%}
+    arg_max({{ value_expr }}, {{ order_expr }})
+{%- endmacro %}
+
+
+{# A date plus a whole number of days, still a date. #}
+{% macro add_days(date_expr, days) -%}
+    {{ return(adapter.dispatch('add_days', 'innovalogix')(date_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days(date_expr, days) -%}
+    cast(({{ date_expr }}) + cast({{ days }} as integer) as date)
+{%- endmacro %}
+
+
+{# The first day of the month of a date, as a date (Postgres' date_trunc returns a timestamp). #}
+{% macro month_start(date_expr) -%}
+    {{ return(adapter.dispatch('month_start', 'innovalogix')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__month_start(date_expr) -%}
+    cast(date_trunc('month', {{ date_expr }}) as date)
+{%- endmacro %}
+
+
+{#
+    A ratio as numeric(18, scale), rounded half away from zero like SUNAT's half-up on
+    positive amounts, null when the denominator is zero or null. Postgres divides numerics
+    exactly; DuckDB divides decimals as doubles (163.105 would round to 163.10), so there the
+    quotient is computed on integers (operands with up to 6 decimals).
+#}
+{% macro ratio(numerator, denominator, scale=4) -%}
+    {{ return(adapter.dispatch('ratio', 'innovalogix')(numerator, denominator, scale)) }}
+{%- endmacro %}
+
+{% macro default__ratio(numerator, denominator, scale) -%}
+    cast(round(cast({{ numerator }} as numeric(38, 10)) / nullif({{ denominator }}, 0), {{ scale }}) as numeric(18, {{ scale }}))
+{%- endmacro %}
+
+{% macro duckdb__ratio(numerator, denominator, scale) -%}
+    {%- set n = 'cast(round((' ~ numerator ~ ') * 1000000) as hugeint)' -%}
+    {%- set d = 'cast(round((' ~ denominator ~ ') * 1000000) as hugeint)' -%}
+    {%- set step = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
+    case
+        when ({{ denominator }}) <> 0 then cast(
+            cast(
+                sign({{ n }}) * sign({{ d }})
+                * ((abs({{ n }}) * {{ 2 * 10 ** scale }} + abs({{ d }})) // (2 * abs({{ d }})))
+                as decimal(38, 0)
+            ) * cast('{{ step }}' as decimal(38, {{ scale }}))
+            as numeric(18, {{ scale }})
+        )
+    end
+{%- endmacro %}
+
+
+{#
+    The first date an incremental model (re)builds: `lookback` days before the latest date it
+    already holds, so late-loaded days are replaced (delete+insert by date). Only valid inside
+    an is_incremental() branch.
+#}
+{% macro incremental_start_date(date_column, lookback=none) -%}
+    {%- set days = var('incremental_lookback_days') if lookback is none else lookback -%}
+    (select {{ innovalogix.add_days('max(' ~ date_column ~ ')', 1 - days | int) }} from {{ this }})
+{%- endmacro %}
+
+
+{# The distinct values of an id column as a sorted, comma-separated string ('3,17,42'). #}
+{% macro string_agg_distinct_sorted(column) -%}
+    {{ return(adapter.dispatch('string_agg_distinct_sorted', 'innovalogix')(column)) }}
+{%- endmacro %}
+
+{% macro default__string_agg_distinct_sorted(column) -%}
+    string_agg(distinct cast({{ column }} as varchar), ',' order by cast({{ column }} as varchar))
+{%- endmacro %}

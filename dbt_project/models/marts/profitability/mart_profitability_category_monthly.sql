@@ -1,0 +1,85 @@
+{# Profitability per product category (within its department) and month, all stores together. #}
+
+with
+
+daily_sales as (
+
+    select * from {{ ref('fct_daily_sales') }}
+
+),
+
+daily_movements as (
+
+    select * from {{ ref('int_inventory__daily_movements') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_product') }}
+
+),
+
+categories as (
+
+    select distinct
+        department_id,
+        department_name,
+        category_id,
+        category_name
+    from products
+
+),
+
+sales_monthly as (
+
+    select
+        {{ month_start('daily_sales.date_day') }} as month_start_date,
+        products.category_id,
+        {{ sales_profitability_measures('daily_sales') }},
+        count(distinct daily_sales.product_id) as products_sold_count
+    from daily_sales
+    inner join products
+        on daily_sales.product_id = products.product_id
+    group by 1, 2
+
+),
+
+losses_monthly as (
+
+    select
+        {{ month_start('daily_movements.movement_date') }} as month_start_date,
+        products.category_id,
+        {{ inventory_loss_measures('daily_movements') }}
+    from daily_movements
+    inner join products
+        on daily_movements.product_id = products.product_id
+    group by 1, 2
+    having
+        sum(daily_movements.shrinkage_value_pen) <> 0
+        or sum(daily_movements.count_adjustment_value_pen) <> 0
+
+),
+
+final as (
+
+    select
+        coalesce(sales_monthly.month_start_date, losses_monthly.month_start_date)
+            as month_start_date,
+        categories.department_id,
+        categories.department_name,
+        categories.category_id,
+        categories.category_name,
+        coalesce(sales_monthly.products_sold_count, 0) as products_sold_count,
+        {{ profitability_ratios('sales_monthly', 'losses_monthly') }}
+    from sales_monthly
+    full outer join losses_monthly
+        on
+            sales_monthly.month_start_date = losses_monthly.month_start_date
+            and sales_monthly.category_id = losses_monthly.category_id
+    inner join categories
+        on categories.category_id = coalesce(sales_monthly.category_id, losses_monthly.category_id)
+
+)
+
+select * from final

@@ -1,0 +1,171 @@
+"""The dbt project on the small demo chain: both targets build, agree, and find the planted truth.
+
+The demo generator writes a simulated chain (stores, catalogue, customers, four months of
+sales, returns, purchases, transfers, shrinkage, counts) into a fresh core database, with the
+totals it planted in a JSON file. The warehouse built from it must report the same totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from erp_core import db
+from erp_core.demo.generate import generate
+from erp_core.demo.scales import SCALES
+from tests.conftest import clone_database
+from tests.dbt.warehouse import (
+    MARTS,
+    Dbt,
+    DbtRun,
+    copy_core_to_duckdb,
+    duck_rows,
+    in_parallel,
+    normalized,
+    pg_rows,
+    postgres_env,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+END_DATE = dt.date(2026, 10, 31)
+
+
+@dataclass
+class DemoWarehouses:
+    core_url: str
+    duckdb_path: Path
+    truth: dict
+    builds: dict[str, DbtRun]
+    docs: Path  # the target folder with manifest.json and catalog.json
+
+    def duck_rows(self, sql: str) -> list[tuple]:
+        return duck_rows(self.duckdb_path, sql)
+
+    def pg_rows(self, sql: str) -> list[tuple]:
+        return pg_rows(self.core_url, sql)
+
+    def both(self, sql: str) -> tuple[list[tuple], list[tuple]]:
+        return self.duck_rows(sql), self.pg_rows(sql)
+
+
+@pytest.fixture(scope="module")
+def demo(pg_server, template_db, tmp_path_factory) -> DemoWarehouses:
+    core_url = clone_database(pg_server, template_db)
+    tmp = tmp_path_factory.mktemp("dbt_demo")
+    duckdb_path = tmp / "duckdb" / "warehouse.duckdb"
+    duckdb_path.parent.mkdir()
+    try:
+        with psycopg.connect(core_url) as conn:
+            summary = generate(
+                conn, SCALES["small"], seed=42, end_date=END_DATE, truth_path=tmp / "truth.json"
+            )
+        truth = json.loads(summary.truth_path.read_text())
+        copy_core_to_duckdb(core_url, duckdb_path)
+        duck = Dbt("duckdb", tmp / "duckdb", {"WAREHOUSE_PATH": str(duckdb_path)})
+        pg = Dbt("postgres", tmp / "postgres", postgres_env(core_url))
+        duck_build, pg_build = in_parallel(
+            lambda: duck.ok("build"),
+            lambda: (pg.ok("run-operation", "create_raw_views_from_core"), pg.ok("build"))[1],
+        )
+        duck.ok("docs", "generate", "--no-compile")  # the build wrote the manifest
+        yield DemoWarehouses(
+            core_url,
+            duckdb_path,
+            truth,
+            {"duckdb": duck_build, "postgres": pg_build},
+            tmp / "duckdb" / "target",
+        )
+    finally:
+        db.drop_database(pg_server, core_url)
+
+
+def test_every_model_and_test_passes_on_both_targets(demo):
+    for name, run in demo.builds.items():
+        models = {uid.split(".")[2] for uid in run.results if uid.startswith("model.")}
+        assert set(MARTS) <= models, name
+        assert len([uid for uid in run.results if uid.startswith("test.")]) >= 450, name
+        assert run.statuses() == {"success", "pass"}, name
+
+
+def test_marts_are_identical_on_duckdb_and_postgres(demo):
+    for mart in MARTS:
+        duck, pg = demo.both(f"select * from marts.{mart}")
+        assert duck, mart
+        assert normalized(duck) == normalized(pg), mart
+
+
+def test_sales_and_refunds_equal_the_planted_truth(demo):
+    outcome = demo.truth["outcome"]
+    sql = (
+        "select sum(case when not is_return then units_qty end), "
+        "sum(case when not is_return then total_with_igv_pen end), "
+        "-sum(case when is_return then total_with_igv_pen end) from marts.fct_sales_lines"
+    )
+    expected = [
+        (
+            Decimal(outcome["sold_units"]),
+            Decimal(outcome["total_sales_pen"]),
+            Decimal(outcome["total_refunds_pen"]),
+        )
+    ]
+    for rows in demo.both(sql):
+        assert rows == expected
+
+
+def test_facts_hold_every_row_of_the_core(demo):
+    core = dict(
+        demo.pg_rows(
+            "select 'lines', (select count(*) from sale_lines) "
+            "+ (select count(*) from return_lines)"
+            " union all select 'tickets', (select count(*) from sales) "
+            "+ (select count(*) from returns)"
+            " union all select 'kardex', count(*) from kardex"
+            " union all select 'customers', count(*) from customers"
+        )
+    )
+    sql = (
+        "select (select count(*) from marts.fct_sales_lines), "
+        "(select count(*) from marts.fct_customer_transactions), "
+        "(select count(*) from marts.fct_inventory_movements), "
+        "(select count(*) from marts.dim_customer)"
+    )
+    for rows in demo.both(sql):
+        assert rows == [(core["lines"], core["tickets"], core["kardex"], core["customers"])]
+    pseudonyms = {r[0] for r in demo.duck_rows("select customer_pseudonym from marts.dim_customer")}
+    assert pseudonyms == set(demo.truth["customers"])
+
+
+def test_the_demos_lost_sales_show_up_as_stockout_days(demo):
+    assert demo.truth["outcome"]["lost_units"] > 0
+    [(stockout_days, product_days)] = demo.duck_rows(
+        "select count(*) filter (where is_stockout), count(*) from marts.fct_inventory_daily"
+    )
+    assert 0 < stockout_days < product_days
+
+
+def test_abc_classes_follow_pareto(demo):
+    counts = dict(demo.duck_rows("select abc_class, count(*) from marts.dim_product group by 1"))
+    assert set(counts) == {"A", "B", "C"}
+    assert counts["A"] < counts["B"] + counts["C"]
+
+
+def test_docs_generate_documents_every_model(demo):
+    catalog = json.loads((demo.docs / "catalog.json").read_text())
+    manifest = json.loads((demo.docs / "manifest.json").read_text())
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert len(models) >= 45
+    assert [m["name"] for m in models if not m["description"]] == []
+    undocumented_columns = [
+        (m["name"], column)
+        for m in models
+        for column in catalog["nodes"][m["unique_id"]]["columns"]
+        if column.lower() not in {c.lower() for c in m["columns"]}
+    ]
+    assert undocumented_columns == []
