@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic) and the monthly partitions kept ahead of time."""
+"""Schema migrations (Alembic), then the monthly partitions around today."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from alembic import command
 from alembic.config import Config
 from psycopg.conninfo import conninfo_to_dict
 
+from erp_core.partitions import MONTHS_AHEAD, MONTHS_BEHIND, add_months, ensure_partitions
 from erp_core.paths import MIGRATIONS_DIR
 
-PARTITIONED_TABLES = ("sales", "sale_lines", "sale_payments", "kardex")
-MONTHS_AHEAD = 3
-MONTHS_BEHIND = 36
+__all__ = ["add_months", "alembic_config", "ensure_partitions", "sqlalchemy_url", "upgrade"]
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -47,14 +46,3 @@ def upgrade(url: str, today: dt.date | None = None) -> None:
     today = today or dt.date.today()
     with psycopg.connect(url, autocommit=True) as conn:
         ensure_partitions(conn, add_months(today, -MONTHS_BEHIND), add_months(today, MONTHS_AHEAD))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def ensure_partitions(conn: psycopg.Connection, first: dt.date, last: dt.date) -> int:
-    """Create the monthly partitions covering ``first``..``last`` that do not exist yet."""
-    row = conn.execute("select ensure_monthly_partitions(%s, %s)", (first, last)).fetchone()
-    return int(row[0]) if row else 0

@@ -20,7 +20,7 @@ from erp_core.demo.scales import Scale
 from erp_core.demo.simulate import simulate
 from erp_core.demo.tables import COLUMNS, CORE_TABLES, Tables
 from erp_core.demo.truth import planted_truth, write_truth
-from erp_core.migrate import ensure_partitions
+from erp_core.partitions import ensure_partitions
 from erp_core.pii import PiiVault
 from erp_core.settings import get_settings
 from erp_core.timeutil import lima_today

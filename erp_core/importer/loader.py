@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import psycopg
 
-from erp_core import migrate
+from erp_core import partitions
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.tickets import Ticket
 from erp_core.services.adjustments import StockLineInput, record_opening_balance
@@ -41,7 +41,7 @@ def ensure_months(conn: psycopg.Connection, tickets: list[Ticket]) -> None:
     months = sorted({business_date(t.head.sold_at).replace(day=1) for t in tickets})
     with conn.transaction():
         for month in months:
-            migrate.ensure_partitions(conn, month, month)
+            partitions.ensure_partitions(conn, month, month)
 
 
 def post_opening_stock(conn: psycopg.Connection, tickets: list[Ticket]) -> int:

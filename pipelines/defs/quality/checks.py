@@ -1,0 +1,112 @@
+"""Quality checks: Great Expectations suites and the reconciliation with the core.
+
+Suites on the raw extracts and on the key marts run as asset checks; the severe ones are
+blocking, so a failure stops the assets downstream in the same run (the dbt build after a bad
+extract, the published snapshot after a bad mart). The reconciliation compares, day by day, the
+warehouse's sales (tickets, totals, units) with the core's.
+"""
+
+import dagster as dg
+
+from pipelines import dbt_project, quality
+from pipelines.defs.resources import DuckDBWarehouse, PostgresSource
+
+
+def _asset_key(suite: quality.Suite) -> dg.AssetKey:
+    return dg.AssetKey(list(suite.asset_key))
+
+
+def suite_check(suite: quality.Suite) -> dg.AssetChecksDefinition:
+    severity = dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN
+
+    @dg.asset_check(
+        asset=_asset_key(suite),
+        name=suite.check_name,
+        description=f"Great Expectations: {suite.description}",
+        blocking=suite.blocking,
+    )
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBWarehouse):
+        with warehouse.connect() as con:
+            frame = quality.read_batch(con, suite)
+        result = quality.validate(frame, suite)
+        for failure in result.failures:
+            context.log.warning(f"{suite.relation}: {failure}")
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=severity,
+            metadata={
+                "rows_validated": dg.MetadataValue.int(result.rows),
+                "expectations": dg.MetadataValue.int(result.evaluated),
+                "failed_expectations": dg.MetadataValue.int(len(result.failures)),
+                "failures": dg.MetadataValue.json(result.failures),
+            },
+        )
+
+    return _check
+
+
+def reconciliation_check(
+    asset: dg.AssetKey, name: str, queries: tuple[str, str], description: str, deps=()
+) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=True,
+        additional_deps=list(deps),
+    )
+    def _check(warehouse: DuckDBWarehouse, core: PostgresSource):
+        with warehouse.connect() as con:
+            seen = con.execute("select coalesce(max(sale_id), 0) from raw.sales").fetchone()[0]
+            ours = quality.warehouse_daily_sales(con, *queries)
+        with core.connect() as conn:
+            theirs = quality.core_daily_sales(conn, up_to_sale_id=seen)
+        differences = quality.reconcile(theirs, ours)
+        return dg.AssetCheckResult(
+            passed=not differences,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "days_compared": dg.MetadataValue.int(len(theirs.keys() | ours.keys())),
+                "days_different": dg.MetadataValue.int(len(differences)),
+                "up_to_sale_id": dg.MetadataValue.int(int(seen)),
+                "differences": dg.MetadataValue.json(differences[:20]),
+            },
+        )
+
+    return _check
+
+
+def _mart_keys() -> set[dg.AssetKey]:
+    manifest = dbt_project.load_manifest()
+    if not manifest:
+        return set()
+    translator = dbt_project.make_translator()
+    return {translator.get_asset_key(node) for node in dbt_project.mart_nodes(manifest)}
+
+
+@dg.definitions
+def quality_checks() -> dg.Definitions:
+    """Suites and reconciliation on the raw extracts, and on the marts the dbt project defines."""
+    checks = [suite_check(suite) for suite in quality.RAW_SUITES]
+    checks.append(
+        reconciliation_check(
+            dg.AssetKey(["raw", "sales"]),
+            "check_raw_sales_reconciles_with_core",
+            quality.RAW_SALES_BY_DAY,
+            "Per day, the extracted tickets, totals and units equal the core's.",
+            deps=[dg.AssetKey(["raw", "sale_lines"])],
+        )
+    )
+    marts = _mart_keys()
+    checks += [suite_check(s) for s in quality.MART_SUITES if _asset_key(s) in marts]
+    sales_lines = dg.AssetKey(["marts", "fct_sales_lines"])
+    if sales_lines in marts:
+        checks.append(
+            reconciliation_check(
+                sales_lines,
+                "check_fct_sales_lines_reconciles_with_core",
+                quality.MART_SALES_BY_DAY,
+                "Per day, the mart's tickets, totals and units sold equal the core's.",
+            )
+        )
+    return dg.Definitions(asset_checks=checks)

@@ -1,0 +1,154 @@
+"""Run the asset graph in this process, without the UI: what ``innovalogix pipeline run`` and
+the tests use. Same definitions, same jobs as the code location; runs are recorded in the
+Dagster instance under ``$INNOVALOGIX_HOME/dagster``, so the UI shows them too."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from erp_core.settings import get_settings
+from pipelines import dbt_project
+
+DEFAULT_JOB = "materialize_all_job"
+
+# The instance the CLI and `dagster dev` share. One run at a time: every run writes the
+# warehouse, and DuckDB admits one writing process.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
+
+
+def dagster_home() -> Path:
+    """``$INNOVALOGIX_HOME/dagster``, created with its ``dagster.yaml`` on first use."""
+    home = get_settings().home / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home
+
+
+def local_instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.from_config(str(dagster_home()))
+
+
+@dataclass
+class Progress:
+    """What a run has done so far (for a progress display)."""
+
+    total_assets: int
+    materialized: set[str] = field(default_factory=set)
+    running: set[str] = field(default_factory=set)
+    failed_steps: list[str] = field(default_factory=list)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    finished: bool = False
+
+
+def _run_config(job: dg.JobDefinition, full_refresh: bool, log_level: str) -> dict:
+    ops: dict[str, dict] = {}
+    if full_refresh:
+        node_names = {node.name for node in job.graph.nodes}
+        ops = {
+            name: {"config": {"full_refresh": True}}
+            for name in ("extract_core_tables", "dbt_models")
+            if name in node_names
+        }
+    return {"ops": ops, "loggers": {"console": {"config": {"log_level": log_level}}}}
+
+
+def _event_progress(instance: dg.DagsterInstance, run_id: str, progress: Progress) -> None:
+    progress.materialized.clear()
+    progress.running.clear()
+    progress.failed_steps.clear()
+    progress.checks_failed.clear()
+    progress.checks_passed = 0
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        kind = event.event_type
+        if kind == dg.DagsterEventType.STEP_START:
+            progress.running.add(event.step_key or "")
+        elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_SKIPPED):
+            progress.running.discard(event.step_key or "")
+        elif kind == dg.DagsterEventType.STEP_FAILURE:
+            progress.running.discard(event.step_key or "")
+            progress.failed_steps.append(event.step_key or "")
+        elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            progress.materialized.add(event.asset_key.to_user_string())
+        elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                progress.checks_passed += 1
+            else:
+                progress.checks_failed.append(evaluation.asset_check_key.to_user_string())
+
+
+def run_graph(
+    job_name: str = DEFAULT_JOB,
+    *,
+    full_refresh: bool = False,
+    asset_selection: Sequence[dg.AssetKey] | None = None,
+    instance: dg.DagsterInstance | None = None,
+    prepare_dbt: bool = True,
+    log_level: str = "WARNING",
+    on_progress: Callable[[Progress], None] | None = None,
+    poll_seconds: float = 0.3,
+) -> dg.ExecuteInProcessResult:
+    """Materialize ``job_name`` (default: the whole graph) in process and return the result.
+
+    Args:
+        job_name: a job of the code location.
+        full_refresh: reload every table whole and rebuild the incremental models.
+        asset_selection: only these assets (and their checks).
+        instance: where the run is recorded; default the instance under $INNOVALOGIX_HOME.
+        prepare_dbt: run ``dbt parse`` first so the run reflects the current models.
+        log_level: of Dagster's console logger.
+        on_progress: called from a polling thread while the run goes, and once at the end.
+        poll_seconds: how often progress is polled.
+    """
+    if prepare_dbt:
+        dbt_project.prepare()
+    from pipelines.definitions import build_definitions
+
+    job = build_definitions().resolve_job_def(job_name)
+    instance = instance or local_instance()
+    run_id = str(uuid.uuid4())
+    selected = asset_selection or list(job.asset_layer.executable_asset_keys)
+    progress = Progress(total_assets=len(selected))
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(poll_seconds):
+            _event_progress(instance, run_id, progress)
+            on_progress(progress)
+
+    poller = threading.Thread(target=poll, daemon=True) if on_progress else None
+    if poller:
+        poller.start()
+    try:
+        return job.execute_in_process(
+            run_config=_run_config(job, full_refresh, log_level),
+            instance=instance,
+            asset_selection=list(asset_selection) if asset_selection else None,
+            run_id=run_id,
+            raise_on_error=False,
+        )
+    finally:
+        stop.set()
+        if poller:
+            poller.join()
+            _event_progress(instance, run_id, progress)
+            progress.finished = True
+            on_progress(progress)

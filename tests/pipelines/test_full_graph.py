@@ -1,0 +1,173 @@
+"""The whole graph on a demo chain: extract, dbt, checks and snapshot, run in process.
+
+Slow (each dbt build of the project takes minutes): one scenario per test, a fresh demo chain
+each (the demo generator at a tiny scale), the same definitions and jobs as production.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from erp_core.demo.generate import generate
+from erp_core.demo.scales import Scale
+from erp_core.settings import get_settings
+from pipelines import dbt_project, runner
+from pipelines.cli import app
+from pipelines.extract import SOURCE_TABLES, Strategy
+from pipelines.snapshot import open_snapshot
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.skipif(not dbt_project.dbt_project_exists(), reason="no dbt project yet"),
+]
+
+TINY = Scale("tiny", stores=2, skus=90, days=21, sale_lines=6_000, suppliers=9,
+             complementary_pairs=4)  # fmt: skip
+RAW_KEYS = {dg.AssetKey(["raw", t.name]) for t in SOURCE_TABLES}
+SNAPSHOT = dg.AssetKey("warehouse_snapshot")
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    """``dbt parse`` once per session, as ``innovalogix pipeline prepare`` does."""
+    return dbt_project.prepare()
+
+
+@pytest.fixture
+def demo_chain(pipeline_env, db_url, tmp_path, manifest):
+    with psycopg.connect(db_url) as conn:
+        generate(conn, TINY, seed=11, truth_path=tmp_path / "planted_truth.json")
+    return db_url
+
+
+def run_all() -> dg.ExecuteInProcessResult:
+    return runner.run_graph(prepare_dbt=False, instance=dg.DagsterInstance.ephemeral())
+
+
+def checks_of(result) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.asset_check_key.to_user_string(): e for e in result.get_asset_check_evaluations()}
+
+
+def materialized(result) -> set[dg.AssetKey]:
+    return {e.asset_key for e in result.get_asset_materialization_events()}
+
+
+def mart_checksums() -> dict[str, tuple]:
+    """Row count and an order-independent digest of every mart in the published snapshot."""
+    with open_snapshot() as con:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+        return {
+            name: con.execute(
+                "select count(*), md5(string_agg(md5(r::varchar), ',' order by md5(r::varchar))) "
+                f"from marts.{name} as r"
+            ).fetchone()
+            for (name,) in tables
+        }
+
+
+def test_whole_graph_reconciles_and_a_second_run_changes_no_mart(demo_chain):
+    cli = CliRunner().invoke(app, ["run"])
+
+    assert cli.exit_code == 0, cli.output
+    assert "succeeded" in cli.output
+    instance = runner.local_instance()  # the CLI records its runs where the UI finds them
+    [run] = instance.get_runs()
+    evaluations = [
+        record.dagster_event.event_specific_data
+        for record in instance.all_logs(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+    ]
+    checks = {e.asset_check_key.to_user_string(): e for e in evaluations}
+    assert [k for k, e in checks.items() if not e.passed] == []
+    assert checks["raw/sales:check_raw_sales_reconciles_with_core"].passed
+    assert checks["marts/fct_sales_lines:check_fct_sales_lines_reconciles_with_core"].passed
+    assert instance.get_latest_materialization_event(SNAPSHOT).run_id == run.run_id
+    before = mart_checksums()
+    assert "fct_sales_lines" in before
+    assert before["fct_sales_lines"][0] > 0
+
+    second = run_all()
+
+    assert second.success
+    for event in second.get_asset_materialization_events():
+        if event.asset_key in RAW_KEYS:
+            table = event.asset_key.path[-1]
+            strategy = event.materialization.metadata["strategy"].value
+            if strategy != Strategy.FULL:
+                assert event.materialization.metadata["rows_loaded"].value == 0, table
+    assert mart_checksums() == before
+
+
+def test_a_bad_sale_fails_its_blocking_check_and_nothing_downstream_is_built(demo_chain):
+    with psycopg.connect(demo_chain) as conn:
+        conn.execute(
+            "update sales set total_amount = total_amount + 1 "
+            "where sale_id = (select max(sale_id) from sales)"
+        )
+
+    result = run_all()
+
+    assert not result.success
+    failed = [k for k, e in checks_of(result).items() if not e.passed]
+    assert failed == ["raw/sales:check_raw_sales_expectations"]
+    # The extract landed (the evidence is in raw), nothing built on it did.
+    assert materialized(result) == RAW_KEYS
+    assert not (get_settings().home / "warehouse_snapshot.duckdb").exists()
+
+
+def test_a_broken_kardex_balance_stops_only_the_models_that_depend_on_it(demo_chain):
+    with psycopg.connect(demo_chain) as conn:
+        # A shrinkage movement whose running balance forgot to subtract it.
+        conn.execute(
+            "insert into kardex (movement_date, moved_at, store_id, product_id, operation_type, "
+            "doc_type, serie, number, source_table, source_id, quantity_out, unit_cost_out, "
+            "total_out, balance_quantity, balance_unit_cost, balance_value) "
+            "select movement_date, moved_at + interval '1 second', store_id, product_id, '13', "
+            "'00', 'MER1', 1, 'inventory_adjustment_lines', 0, 1, balance_unit_cost, "
+            "round(balance_unit_cost, 2), balance_quantity, balance_unit_cost, balance_value "
+            "from kardex where kardex_id = "
+            "(select max(kardex_id) from kardex where balance_quantity >= 1)"
+        )
+
+    result = run_all()
+
+    assert not result.success
+    failed = {k for k, e in checks_of(result).items() if not e.passed}
+    assert (
+        "marts/fct_inventory_movements:assert_kardex_running_balance_equals_cumulative_movements"
+        in failed
+    )
+    assert not any(k.startswith("raw/") for k in failed), failed
+    built = materialized(result)
+    assert dg.AssetKey(["marts", "fct_sales_lines"]) in built
+    assert dg.AssetKey(["marts", "fct_inventory_movements"]) in built
+    for key in descendants_of("fct_inventory_movements"):
+        assert key not in built, key
+    assert SNAPSHOT not in built
+
+
+def descendants_of(model: str) -> set[dg.AssetKey]:
+    manifest = json.loads(dbt_project.dbt_project().manifest_path.read_text())
+    translator = dbt_project.make_translator()
+    start = next(
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["name"] == model
+    )
+    seen, stack = set(), list(manifest["child_map"][start])
+    while stack:
+        uid = stack.pop()
+        if uid in seen or not uid.startswith("model."):
+            continue
+        seen.add(uid)
+        stack.extend(manifest["child_map"][uid])
+    return {translator.get_asset_key(manifest["nodes"][uid]) for uid in seen}

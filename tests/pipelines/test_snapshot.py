@@ -1,0 +1,107 @@
+"""The published snapshot: readers never touch the writer's file and never see a torn copy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from erp_core.paths import PROJECT_ROOT
+from erp_core.settings import get_settings
+from pipelines import warehouse
+from pipelines.snapshot import open_snapshot, publish_snapshot
+from tests.pipelines.read_snapshots import rows_of
+
+pytestmark = pytest.mark.integration
+
+MARTS = [("marts", "fct_versions")]
+
+
+def write_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute(
+        "create or replace table marts.fct_versions as "
+        f"select {version} as version, i as line_id, i * 1.5 as amount "
+        f"from range({rows_of(version)}) t(i)"
+    )
+
+
+def python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_snapshot_is_readable_while_the_writer_holds_the_warehouse(pipeline_env):
+    path = get_settings().warehouse_path
+    writer = warehouse.connect(path)
+    try:
+        write_version(writer, 1)
+        published = publish_snapshot(writer, MARTS)
+
+        assert published.path == pipeline_env / "warehouse_snapshot.duckdb"
+        assert published.rows == {"marts.fct_versions": rows_of(1)}
+        # Another process cannot even read the writer's file while the pipeline holds it ...
+        blocked = python(f"import duckdb; duckdb.connect({str(path)!r}, read_only=True)")
+        assert blocked.returncode != 0
+        assert "lock" in blocked.stderr.lower()
+        # ... but reads the published snapshot, read-only.
+        reader = python(
+            "from pipelines.snapshot import open_snapshot\n"
+            "con = open_snapshot()\n"
+            "print(con.execute('select count(*) from marts.fct_versions').fetchone()[0])\n"
+            "con.execute('create table marts.x (i int)')\n"
+        )
+        assert reader.stdout.strip() == str(rows_of(1))
+        assert "read-only" in reader.stderr.lower()
+    finally:
+        writer.close()
+
+
+def test_publishing_leaves_only_the_snapshot(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_version(con, 1)
+        publish_snapshot(con, MARTS, run_id="run-1")
+        write_version(con, 2)
+        publish_snapshot(con, MARTS, run_id="run-2")
+
+    files = sorted(p.name for p in pipeline_env.iterdir() if p.name.startswith("warehouse_snap"))
+    assert files == ["warehouse_snapshot.duckdb"]
+    with open_snapshot() as con:
+        assert con.execute("select distinct version from marts.fct_versions").fetchall() == [(2,)]
+        assert con.execute("select run_id from main.snapshot_info").fetchall() == [("run-2",)]
+
+
+def test_open_snapshot_explains_a_missing_snapshot(pipeline_env):
+    with pytest.raises(FileNotFoundError, match="run the pipeline first"):
+        open_snapshot()
+
+
+def test_the_snapshot_swap_is_atomic_for_concurrent_readers(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_version(con, 0)
+        publish_snapshot(con, MARTS)
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "tests.pipelines.read_snapshots", "8"],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)  # the reader is up and reading
+        version = 0
+        while reader.poll() is None and version < 200:
+            version += 1
+            write_version(con, version)
+            publish_snapshot(con, MARTS)
+        out, err = reader.communicate(timeout=60)
+
+    assert reader.returncode == 0, err
+    result = json.loads(out)
+    assert result["problems"] == []
+    assert result["reads"] > 10
+    assert len(result["versions"]) >= 3, result
