@@ -76,7 +76,7 @@ def summary_table(summary: Summary) -> Table:
     rows = summary.rows
     table = Table(title="Datos demo generados", show_header=False)
     stores = rows["stores"]
-    table.add_row("Periodo", f"{summary.start_date} — {summary.end_date}")
+    table.add_row("Periodo", f"{summary.start_date:%d/%m/%Y} — {summary.end_date:%d/%m/%Y}")
     table.add_row("Tiendas", f"{stores - 1} + 1 almacén central")
     for label, key in (
         ("SKUs", "products"),

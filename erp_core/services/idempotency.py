@@ -13,13 +13,17 @@ from typing import Any
 import psycopg
 
 
+def check_key(key: str) -> None:
+    if not key or len(key) > 200:
+        raise ValueError(f"idempotency key must be 1 to 200 characters, got {key!r}")
+
+
 def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] | None:
     """Claim ``key`` for ``operation``; return the stored result if it was already applied.
 
     Must be called inside the operation's transaction, before it writes anything.
     """
-    if not key or len(key) > 200:
-        raise ValueError(f"idempotency key must be 1 to 200 characters, got {key!r}")
+    check_key(key)
     inserted = conn.execute(
         "insert into idempotency_keys (key, operation) values (%s, %s) "
         "on conflict (key) do nothing returning key",

@@ -43,6 +43,24 @@ class StockLedger:
     _document: Document | None = None
 
     @classmethod
+    def of_locked(
+        cls,
+        conn: psycopg.Connection,
+        store_id: int,
+        store_code: str,
+        products: dict[int, str],
+        moved_at: dt.datetime,
+        balances: dict[int, Balance],
+    ) -> StockLedger:
+        """A ledger over balances the caller already locked (FOR UPDATE, in product order).
+
+        A product without a balance row in the store has nothing to give out: zero stock.
+        """
+        ledger = cls(conn, store_id, store_code, moved_at, labels=dict(products))
+        ledger.balances = {pid: balances.get(pid, Balance()) for pid in products}
+        return ledger
+
+    @classmethod
     def lock(
         cls,
         conn: psycopg.Connection,
@@ -117,12 +135,15 @@ class StockLedger:
         (conn or self.conn).execute(f"with {query} select 1", params)
         self._rows.clear()
 
-    def flush_statement(self, prefix: str = "") -> tuple[str, dict]:
+    def flush_statement(self, document_cte: str | None = None) -> tuple[str, dict]:
         """The CTEs that append the kardex rows and update the balances, with their parameters.
 
-        Returned so that a caller can fold them into its own statement (a sale writes its lines
-        and its kardex in one round trip).
+        Returned so that a caller can fold them into its own statement (a sale writes its
+        header, lines and kardex in one round trip). With ``document_cte``, the serie, number
+        and source id of every row come from that CTE's ``serie, number, source_id`` columns
+        (a sale's number is only known inside the statement that takes it).
         """
+        prefix = ""
         rows = [self._kardex_row(*row) for row in self._rows]
         columns = list(zip(*rows, strict=True))
         touched = sorted({row[0] for row in self._rows})
@@ -136,11 +157,17 @@ class StockLedger:
         types = ["date", "timestamptz", "bigint", "bigint", "text", "text", "text", "integer",
                  "text", "bigint"] + ["numeric"] * 9  # fmt: skip
         arrays = ", ".join(f"%({prefix}k{i})s::{t}[]" for i, t in enumerate(types))
+        source = f"unnest({arrays}) as u({', '.join(f'c{i}' for i in range(len(types)))})"
+        selected = [f"u.c{i}" for i in range(len(types))]
+        if document_cte:
+            selected[6:8], selected[9] = ["d.serie", "d.number"], "d.source_id"
+            source = f"{document_cte} d cross join {source}"
         query = (
             f"{prefix}kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
             "product_id, operation_type, doc_type, serie, number, source_table, source_id, "
             "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
-            f"balance_quantity, balance_unit_cost, balance_value) select * from unnest({arrays})), "
+            f"balance_quantity, balance_unit_cost, balance_value) "
+            f"select {', '.join(selected)} from {source}), "
             f"{prefix}balance_rows as (update stock_balances b set quantity = u.q, "
             f"unit_cost = u.c, total_value = u.v, last_movement_at = %({prefix}at)s "
             f"from unnest(%({prefix}bp)s::bigint[], %({prefix}bq)s::numeric[], "

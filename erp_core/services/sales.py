@@ -9,7 +9,7 @@ from decimal import Decimal
 import psycopg
 
 from erp_core.domain.documents import BOLETA, FACTURA, RUC
-from erp_core.domain.kardex import OP_SALE
+from erp_core.domain.kardex import OP_SALE, Balance
 from erp_core.domain.money import GRAVADO, line_amounts, round_cents
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
@@ -58,41 +58,16 @@ class SaleResult:
     igv_amount: Decimal
     line_ids: list[int] = field(default_factory=list)
 
-    def as_json(self) -> dict:
-        return {
-            "sale_id": self.sale_id,
-            "sale_date": self.sale_date.isoformat(),
-            "serie": self.serie,
-            "number": self.number,
-            "total_amount": str(self.total_amount),
-            "taxable_amount": str(self.taxable_amount),
-            "igv_amount": str(self.igv_amount),
-            "line_ids": self.line_ids,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> SaleResult:
-        return cls(
-            data["sale_id"],
-            dt.date.fromisoformat(data["sale_date"]),
-            data["serie"],
-            data["number"],
-            Decimal(data["total_amount"]),
-            Decimal(data["taxable_amount"]),
-            Decimal(data["igv_amount"]),
-            list(data["line_ids"]),
-        )
-
 
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
-    """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry."""
+    """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry.
+
+    Three round trips: claim the key, read the store and products and lock their balances;
+    take the number and write everything; commit.
+    """
+    idempotency.check_key(request.idempotency_key)
     with conn.transaction():
-        stored = idempotency.claim(conn, request.idempotency_key, "sale")
-        if stored is not None:
-            return SaleResult.from_json(stored)
-        result = _sell(conn, request)
-        idempotency.record(conn, request.idempotency_key, result.as_json())
-        return result
+        return _sell(conn, request)
 
 
 def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
@@ -105,7 +80,10 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     quantities = [
         positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(req.lines, 1)
     ]
-    store, products, discounts = _sale_context(conn, req, sale_date)
+    context = _claim_and_lock(conn, req, sale_date)
+    if context is None:  # applied before: answer as the first time
+        return _stored_result(conn, idempotency.claim(conn, req.idempotency_key, "sale"))
+    store, products, discounts, balances = context
 
     priced = []
     for line, quantity in zip(req.lines, quantities, strict=True):
@@ -127,16 +105,12 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     _check_customer(conn, req, total)
     _check_payments(req.payments, total)
 
-    ledger = StockLedger.lock(
-        conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()}, sold_at
-    )
-    movements = [ledger.issue(p.product_id, qty, OP_SALE, None) for p, qty, _, _ in priced]
-    letter = "F" if req.doc_type == FACTURA else "B"
-    serie, number, sale_id = _number_and_insert_header(
-        conn, req, store.store_id, sale_date, sold_at, letter,
-        (taxable, exempt, igv, discount, total),
+    ledger = StockLedger.of_locked(
+        conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()},
+        sold_at, balances,
     )  # fmt: skip
-    ledger.set_document(Document(req.doc_type, serie, number, "sales", sale_id))
+    ledger.set_document(Document(req.doc_type, "", 0, "sales", 0))  # numbered in the statement
+    movements = [ledger.issue(p.product_id, qty, OP_SALE, None) for p, qty, _, _ in priced]
     line_rows = [
         (line_no, store.store_id, product.product_id, quantity, a.list_price,
          a.unit_price, a.discount_amount, promotion_id, product.igv_affectation,
@@ -144,8 +118,64 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
         for line_no, ((product, quantity, a, promotion_id), m) in enumerate(
             zip(priced, movements, strict=True), 1)
     ]  # fmt: skip
-    line_ids = _write_lines_payments_kardex(conn, sale_id, sale_date, line_rows, req, ledger)
+    header = {
+        "store": store.store_id, "doc": req.doc_type, "serie": req.serie,
+        "letter": "F" if req.doc_type == FACTURA else "B", "day": sale_date, "at": sold_at,
+        "customer": req.customer_id, "channel": req.channel, "taxable": taxable,
+        "exempt": exempt, "igv": igv, "discount": discount, "total": total,
+        "key": req.idempotency_key,
+    }  # fmt: skip
+    rows = _write_sale(conn, header, line_rows, req.payments, ledger)
+    if not rows:
+        raise InvalidInput(
+            "serie", req.serie or header["letter"], f"no comprobante serie of type {req.doc_type}"
+        )
+    sale_id, serie, number = rows[0][:3]
+    line_ids = [row[3] for row in rows]
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
+
+
+def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
+    """Claim the idempotency key, read store, products and promotions, lock the balances.
+
+    Returns None when the key was already claimed (a retry). The key's unique index makes a
+    concurrent retry wait here until the first attempt commits or rolls back.
+    """
+    skus = [line.sku for line in req.lines]
+    rows = conn.execute(
+        "with claim as (insert into idempotency_keys (key, operation) values (%(key)s, 'sale') "
+        "  on conflict (key) do nothing returning key), "
+        "store as (select store_id, code from stores where code = %(store)s), "
+        "product as (select product_id, sku, list_price, igv_affectation, supplier_id "
+        "  from products where sku = any(%(skus)s) and is_active), "
+        "locked as (select b.product_id, b.quantity, b.unit_cost, b.total_value "
+        "  from stock_balances b where b.store_id = (select store_id from store) "
+        "  and b.product_id in (select product_id from product) order by b.product_id "
+        "  for update of b) "
+        "select (select count(*) from claim), s.store_id, s.code, p.product_id, p.sku, "
+        "  p.list_price, p.igv_affectation, p.supplier_id, promo.discount_pct, "
+        "  promo.promotion_id, l.quantity, l.unit_cost, l.total_value "
+        "from (select 1) one left join store s on true "
+        "left join product p on s.store_id is not null "
+        "left join lateral (select discount_pct, promotion_id from promotions pr "
+        "  where pr.product_id = p.product_id and (pr.store_id is null or pr.store_id = s.store_id)"
+        "  and %(day)s between pr.starts_on and pr.ends_on order by discount_pct desc limit 1) "
+        "  promo on true "
+        "left join locked l on l.product_id = p.product_id",
+        {"key": req.idempotency_key, "store": req.store_code, "skus": list(set(skus)), "day": day},
+    ).fetchall()
+    if rows[0][0] == 0:
+        return None
+    if rows[0][1] is None:
+        raise NotFound("store", req.store_code)
+    store = Store(rows[0][1], rows[0][2])
+    products = {r[4]: Product(*r[3:8]) for r in rows if r[3] is not None}
+    for sku in skus:
+        if sku not in products:
+            raise NotFound("product", sku)
+    discounts = {r[3]: (r[8], r[9]) for r in rows if r[8] is not None}
+    balances = {r[3]: Balance(r[10], r[11], r[12]) for r in rows if r[10] is not None}
+    return store, products, discounts, balances
 
 
 LINE_COLUMNS = (
@@ -157,61 +187,22 @@ LINE_COLUMNS = (
 )  # fmt: skip
 
 
-def _write_lines_payments_kardex(conn, sale_id, sale_date, line_rows, req, ledger) -> list[int]:
-    """Lines, payments, kardex rows and balances of a sale in one statement (one round trip)."""
-    kardex_ctes, params = ledger.flush_statement()
+def _write_sale(conn, header: dict, line_rows, payments, ledger: StockLedger) -> list[tuple]:
+    """Number, header, lines, payments, kardex, balances and the key's result: one statement.
+
+    The serie's row lock (the UPDATE) serializes sales of one serie until commit, so numbers
+    are consecutive; a rolled-back sale gives its number back.
+    """
+    kardex_ctes, params = ledger.flush_statement(document_cte="document")
     columns = list(zip(*line_rows, strict=True))
-    params |= {f"l{i}": list(col) for i, col in enumerate(columns)}
+    params |= header | {f"l{i}": list(col) for i, col in enumerate(columns)}
     params |= {
-        "sale_id": sale_id, "sale_date": sale_date,
-        "methods": [p.method for p in req.payments],
-        "amounts": [round_cents(p.amount) for p in req.payments],
-    }  # fmt: skip
+        "methods": [p.method for p in payments],
+        "amounts": [round_cents(p.amount) for p in payments],
+    }
     names = ", ".join(name for name, _ in LINE_COLUMNS)
     arrays = ", ".join(f"%(l{i})s::{t}[]" for i, (_, t) in enumerate(LINE_COLUMNS))
-    rows = conn.execute(
-        f"with lines as (insert into sale_lines (sale_id, sale_date, {names}) "
-        f"  select %(sale_id)s, %(sale_date)s, * from unnest({arrays}) "
-        "  returning sale_line_id, line_no), "
-        "payments as (insert into sale_payments (sale_id, sale_date, method, amount) "
-        "  select %(sale_id)s, %(sale_date)s, * from unnest(%(methods)s::text[], "
-        "  %(amounts)s::numeric[])), "
-        f"{kardex_ctes} "
-        "select sale_line_id from lines order by line_no",
-        params,
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def _sale_context(conn, req: SaleRequest, day: dt.date):
-    """Store, products and their best active promotion, in one round trip."""
-    skus = [line.sku for line in req.lines]
-    rows = conn.execute(
-        "select s.store_id, s.code, p.product_id, p.sku, p.list_price, p.igv_affectation, "
-        "p.supplier_id, promo.discount_pct, promo.promotion_id "
-        "from stores s left join products p on p.sku = any(%s) and p.is_active "
-        "left join lateral (select discount_pct, promotion_id from promotions pr "
-        "  where pr.product_id = p.product_id and (pr.store_id is null or pr.store_id = s.store_id)"
-        "  and %s between pr.starts_on and pr.ends_on order by discount_pct desc limit 1) promo "
-        "  on true "
-        "where s.code = %s",
-        (list(set(skus)), day, req.store_code),
-    ).fetchall()
-    if not rows:
-        raise NotFound("store", req.store_code)
-    store = Store(rows[0][0], rows[0][1])
-    products = {r[3]: Product(*r[2:7]) for r in rows if r[2] is not None}
-    for sku in skus:
-        if sku not in products:
-            raise NotFound("product", sku)
-    discounts = {r[2]: (r[7], r[8]) for r in rows if r[7] is not None}
-    return store, products, discounts
-
-
-def _number_and_insert_header(conn, req, store_id, sale_date, sold_at, letter, amounts):
-    """Take the next correlativo (series row lock), register it and insert the header."""
-    taxable, exempt, igv, discount, total = amounts
-    row = conn.execute(
+    return conn.execute(
         "with numbered as ("
         "  update comprobante_series set last_number = last_number + 1 "
         "  where series_id = (select series_id from comprobante_series "
@@ -220,21 +211,47 @@ def _number_and_insert_header(conn, req, store_id, sale_date, sold_at, letter, a
         "    and serie like %(letter)s || '%%' order by serie limit 1) "
         "  returning serie, last_number), "
         "registered as (insert into issued_documents (serie, number, doc_type, issued_on) "
-        "  select serie, last_number, %(doc)s, %(day)s from numbered) "
-        "insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, customer_id, "
-        "  channel, taxable_amount, exempt_amount, igv_amount, discount_amount, total_amount) "
-        "select %(day)s, %(at)s, %(store)s, %(doc)s, serie, last_number, %(customer)s, "
-        "  %(channel)s, %(taxable)s, %(exempt)s, %(igv)s, %(discount)s, %(total)s from numbered "
-        "returning serie, number, sale_id",
-        {"store": store_id, "doc": req.doc_type, "serie": req.serie, "letter": letter,
-         "day": sale_date, "at": sold_at, "customer": req.customer_id, "channel": req.channel,
-         "taxable": taxable, "exempt": exempt, "igv": igv, "discount": discount, "total": total},
-    ).fetchone()  # fmt: skip
-    if row is None:
-        raise InvalidInput(
-            "serie", req.serie or letter, f"no comprobante serie of type {req.doc_type} here"
+        "  select serie, last_number, %(doc)s, %(day)s from numbered), "
+        "header as (insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, "
+        "  customer_id, channel, taxable_amount, exempt_amount, igv_amount, discount_amount, "
+        "  total_amount) "
+        "  select %(day)s, %(at)s, %(store)s, %(doc)s, serie, last_number, %(customer)s, "
+        "  %(channel)s, %(taxable)s, %(exempt)s, %(igv)s, %(discount)s, %(total)s "
+        "  from numbered returning sale_id, serie, number), "
+        "document as (select serie, number, sale_id as source_id from header), "
+        f"lines as (insert into sale_lines (sale_id, sale_date, {names}) "
+        f"  select h.sale_id, %(day)s, u.* from header h cross join unnest({arrays}) u "
+        "  returning sale_id, sale_line_id, line_no), "
+        "payments as (insert into sale_payments (sale_id, sale_date, method, amount) "
+        "  select h.sale_id, %(day)s, u.* from header h cross join "
+        "  unnest(%(methods)s::text[], %(amounts)s::numeric[]) u), "
+        "recorded as (update idempotency_keys k set result = jsonb_build_object("
+        "  'sale_id', h.sale_id, 'sale_date', %(day)s::date) from header h "
+        "  where k.key = %(key)s), "
+        f"{kardex_ctes} "
+        "select h.sale_id, h.serie, h.number, l.sale_line_id from header h "
+        "join lines l using (sale_id) order by l.line_no",
+        params,
+    ).fetchall()
+
+
+def _stored_result(conn, stored: dict) -> SaleResult:
+    """The answer to a retried sale, read back from what the first attempt wrote."""
+    sale_id, sale_date = stored["sale_id"], dt.date.fromisoformat(stored["sale_date"])
+    serie, number, total, taxable, igv = conn.execute(
+        "select serie, number, total_amount, taxable_amount, igv_amount from sales "
+        "where sale_id = %s and sale_date = %s",
+        (sale_id, sale_date),
+    ).fetchone()
+    line_ids = [
+        row[0]
+        for row in conn.execute(
+            "select sale_line_id from sale_lines where sale_id = %s and sale_date = %s "
+            "order by line_no",
+            (sale_id, sale_date),
         )
-    return row
+    ]
+    return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
 def _check_customer(conn, req: SaleRequest, total: Decimal) -> None:
