@@ -27,7 +27,9 @@ logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 @cache
 def _embedded_server_uri(pg_data_dir: Path) -> str:
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pg_data_dir.parent))
+    runtime_dir = pg_data_dir.parent / "run"  # pgserver's lock file; must be private (0700)
+    runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver

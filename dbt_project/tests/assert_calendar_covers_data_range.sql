@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_date'}}}) }}
+
 -- dim_date covers every business date in the data and at least 90 days ahead of the latest
 -- one; when this fails, extend the seed with scripts/make_calendar_seed.py.
 

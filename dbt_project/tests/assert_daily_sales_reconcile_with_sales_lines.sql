@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_daily_sales'}}}) }}
+
 -- fct_daily_sales and fct_sales_lines hold the same units and money day by day (the two
 -- incremental facts never drift apart), and fct_sales_lines holds every staged sale and return
 -- line.

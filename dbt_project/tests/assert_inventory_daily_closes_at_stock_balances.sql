@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_inventory_daily'}}}) }}
+
 {{ config(severity='warn') }}
 -- On the warehouse's as-of date, the stock on hand of every product × store equals the core's
 -- current stock_balances. A warning, not an error: the two are extracted at slightly different

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_customer'}}}) }}
+
 -- No column that could carry personal data exists in the raw, staging, intermediate or mart
 -- schemas: encrypted values, blind indexes, document numbers, names, emails or phones of
 -- customers. The pseudonym is the only customer identity the warehouse holds.

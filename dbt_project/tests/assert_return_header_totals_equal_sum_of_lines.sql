@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_erp__returns'}}}) }}
+
 -- Every return (nota de crédito) equals the sum of its lines, and no sale line is returned
 -- beyond the quantity sold.
 

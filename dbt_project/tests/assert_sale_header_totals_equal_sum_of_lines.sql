@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_erp__sales'}}}) }}
+
 -- Every sale header equals the sum of its lines: total paid, IGV, discount, the taxable base of
 -- the gravado lines and the value of the exonerado/inafecto lines. A header without lines fails.
 

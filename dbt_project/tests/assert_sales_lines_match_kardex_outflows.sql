@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sales_lines'}}}) }}
+
 -- Every unit sold leaves the kardex (operation 01) and every unit a customer returns comes
 -- back (operation 24), per product × store × day, at the same cost.
 

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_inventory_daily'}}}) }}
+
 -- Stock on hand is never negative: not after any kardex movement, not at the close of any day,
 -- not in the core's current balances.
 
