@@ -56,7 +56,6 @@ def test_jobs_schedules_and_sensors(defs):
         assert defs.resolve_job_def(name).executor_def.name == "in_process"
 
 
-@pytest.mark.skipif(not dbt_project.dbt_project_exists(), reason="no dbt project yet")
 def test_dbt_models_follow_the_raw_extracts_and_feed_the_snapshot(defs):
     graph = defs.resolve_asset_graph()
     assert (

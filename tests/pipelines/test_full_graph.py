@@ -24,7 +24,6 @@ from pipelines.snapshot import open_snapshot
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,
-    pytest.mark.skipif(not dbt_project.dbt_project_exists(), reason="no dbt project yet"),
 ]
 
 TINY = Scale("tiny", stores=2, skus=90, days=21, sale_lines=6_000, suppliers=9,
