@@ -12,8 +12,6 @@ from psycopg.conninfo import conninfo_to_dict
 from erp_core.partitions import MONTHS_AHEAD, MONTHS_BEHIND, add_months, ensure_partitions
 from erp_core.paths import MIGRATIONS_DIR
 
-__all__ = ["add_months", "alembic_config", "ensure_partitions", "sqlalchemy_url", "upgrade"]
-
 
 def sqlalchemy_url(url: str) -> str:
     """Turn a libpq URL or key=value string into a SQLAlchemy URL for psycopg 3."""

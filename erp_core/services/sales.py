@@ -15,6 +15,7 @@ from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import Product, Store, positive_quantity
+from erp_core.services.numbering import NEXT_NUMBER_CTES
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
@@ -203,15 +204,7 @@ def _write_sale(conn, header: dict, line_rows, payments, ledger: StockLedger) ->
     names = ", ".join(name for name, _ in LINE_COLUMNS)
     arrays = ", ".join(f"%(l{i})s::{t}[]" for i, (_, t) in enumerate(LINE_COLUMNS))
     return conn.execute(
-        "with numbered as ("
-        "  update comprobante_series set last_number = last_number + 1 "
-        "  where series_id = (select series_id from comprobante_series "
-        "    where store_id = %(store)s and doc_type = %(doc)s "
-        "    and (%(serie)s::text is null or serie = %(serie)s) "
-        "    and serie like %(letter)s || '%%' order by serie limit 1) "
-        "  returning serie, last_number), "
-        "registered as (insert into issued_documents (serie, number, doc_type, issued_on) "
-        "  select serie, last_number, %(doc)s, %(day)s from numbered), "
+        f"with {NEXT_NUMBER_CTES}, "
         "header as (insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, "
         "  customer_id, channel, taxable_amount, exempt_amount, igv_amount, discount_amount, "
         "  total_amount) "

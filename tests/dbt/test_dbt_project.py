@@ -18,7 +18,7 @@ import duckdb
 import psycopg
 import pytest
 
-from erp_core import db, migrate
+from erp_core import db, partitions
 from tests.conftest import clone_database
 from tests.dbt.handmade_chain import HandmadeChain, day, load_first_batch, load_second_batch
 from tests.dbt.warehouse import (
@@ -94,7 +94,7 @@ def warehouses(pg_server, template_db, tmp_path_factory) -> Warehouses:
     pg = Dbt("postgres", tmp / "postgres", postgres_env(core_url))
     conn = psycopg.connect(core_url, autocommit=True)
     try:
-        migrate.ensure_partitions(conn, dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+        partitions.ensure_partitions(conn, dt.date(2026, 9, 1), dt.date(2026, 11, 30))
         chain = load_first_batch(conn)
         copy_core_to_duckdb(core_url, duckdb_path)
         first_duck, first_pg = in_parallel(
