@@ -127,12 +127,12 @@ class StockLedger:
                 m.quantity_in, m.unit_cost_in, m.total_in, m.quantity_out, m.unit_cost_out,
                 m.total_out, b.quantity, b.unit_cost, b.value)  # fmt: skip
 
-    def flush(self, conn: psycopg.Connection | None = None) -> None:
+    def flush(self) -> None:
         """Append the kardex rows and write the new balances back, in one statement."""
         if not self._rows:
             return
         query, params = self.flush_statement()
-        (conn or self.conn).execute(f"with {query} select 1", params)
+        self.conn.execute(f"with {query} select 1", params)
         self._rows.clear()
 
     def flush_statement(self, document_cte: str | None = None) -> tuple[str, dict]:
@@ -143,35 +143,34 @@ class StockLedger:
         and source id of every row come from that CTE's ``serie, number, source_id`` columns
         (a sale's number is only known inside the statement that takes it).
         """
-        prefix = ""
         rows = [self._kardex_row(*row) for row in self._rows]
         columns = list(zip(*rows, strict=True))
         touched = sorted({row[0] for row in self._rows})
         final = [self.balances[pid] for pid in touched]
-        params = {f"{prefix}k{i}": list(col) for i, col in enumerate(columns)}
+        params = {f"k{i}": list(col) for i, col in enumerate(columns)}
         params |= {
-            f"{prefix}bp": touched, f"{prefix}bq": [b.quantity for b in final],
-            f"{prefix}bc": [b.unit_cost for b in final], f"{prefix}bv": [b.value for b in final],
-            f"{prefix}store": self.store_id, f"{prefix}at": self.moved_at,
+            "bp": touched, "bq": [b.quantity for b in final],
+            "bc": [b.unit_cost for b in final], "bv": [b.value for b in final],
+            "store": self.store_id, "at": self.moved_at,
         }  # fmt: skip
         types = ["date", "timestamptz", "bigint", "bigint", "text", "text", "text", "integer",
                  "text", "bigint"] + ["numeric"] * 9  # fmt: skip
-        arrays = ", ".join(f"%({prefix}k{i})s::{t}[]" for i, t in enumerate(types))
+        arrays = ", ".join(f"%(k{i})s::{t}[]" for i, t in enumerate(types))
         source = f"unnest({arrays}) as u({', '.join(f'c{i}' for i in range(len(types)))})"
         selected = [f"u.c{i}" for i in range(len(types))]
         if document_cte:
             selected[6:8], selected[9] = ["d.serie", "d.number"], "d.source_id"
             source = f"{document_cte} d cross join {source}"
         query = (
-            f"{prefix}kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
+            "kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
             "product_id, operation_type, doc_type, serie, number, source_table, source_id, "
             "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
-            f"balance_quantity, balance_unit_cost, balance_value) "
+            "balance_quantity, balance_unit_cost, balance_value) "
             f"select {', '.join(selected)} from {source}), "
-            f"{prefix}balance_rows as (update stock_balances b set quantity = u.q, "
-            f"unit_cost = u.c, total_value = u.v, last_movement_at = %({prefix}at)s "
-            f"from unnest(%({prefix}bp)s::bigint[], %({prefix}bq)s::numeric[], "
-            f"%({prefix}bc)s::numeric[], %({prefix}bv)s::numeric[]) as u(p, q, c, v) "
-            f"where b.store_id = %({prefix}store)s and b.product_id = u.p)"
+            "balance_rows as (update stock_balances b set quantity = u.q, "
+            "unit_cost = u.c, total_value = u.v, last_movement_at = %(at)s "
+            "from unnest(%(bp)s::bigint[], %(bq)s::numeric[], "
+            "%(bc)s::numeric[], %(bv)s::numeric[]) as u(p, q, c, v) "
+            "where b.store_id = %(store)s and b.product_id = u.p)"
         )
         return query, params
