@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,9 +14,8 @@ from erp_core.domain.kardex import OP_SALE, Balance
 from erp_core.domain.money import GRAVADO, line_amounts, round_cents
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
-from erp_core.services.ledger import Document, StockLedger
+from erp_core.services.ledger import StockLedger
 from erp_core.services.lookups import Product, Store, positive_quantity
-from erp_core.services.numbering import NEXT_NUMBER_CTES
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
@@ -63,12 +63,17 @@ class SaleResult:
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry.
 
-    Three round trips: claim the key, read the store and products and lock their balances;
-    take the number and write everything; commit.
+    Two statements: claim the key, read the store and products and lock their balances; then
+    the database function ``record_sale`` numbers and writes what Python valued.
     """
     idempotency.check_key(request.idempotency_key)
-    with conn.transaction():
-        return _sell(conn, request)
+    try:
+        with conn.transaction():
+            return _sell(conn, request)
+    except psycopg.errors.NoDataFound:  # record_sale found no such serie
+        raise InvalidInput(
+            "serie", request.serie, f"no comprobante serie of type {request.doc_type}"
+        ) from None
 
 
 def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
@@ -110,30 +115,35 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
         conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()},
         sold_at, balances,
     )  # fmt: skip
-    ledger.set_document(Document(req.doc_type, "", 0, "sales", 0))  # numbered in the statement
     movements = [ledger.issue(p.product_id, qty, OP_SALE, None) for p, qty, _, _ in priced]
-    line_rows = [
-        (line_no, store.store_id, product.product_id, quantity, a.list_price,
-         a.unit_price, a.discount_amount, promotion_id, product.igv_affectation,
-         a.taxable_amount, a.igv_amount, a.line_total, m.unit_cost_out, m.total_out)
+    lines = [
+        {"line_no": line_no, "product_id": product.product_id, "quantity": quantity,
+         "list_price": a.list_price, "unit_price": a.unit_price,
+         "discount_amount": a.discount_amount, "promotion_id": promotion_id,
+         "igv_affectation": product.igv_affectation, "taxable_amount": a.taxable_amount,
+         "igv_amount": a.igv_amount, "line_total": a.line_total,
+         "unit_cost": m.unit_cost_out, "cost_amount": m.total_out,
+         "balance_quantity": m.balance.quantity, "balance_unit_cost": m.balance.unit_cost,
+         "balance_value": m.balance.value}
         for line_no, ((product, quantity, a, promotion_id), m) in enumerate(
             zip(priced, movements, strict=True), 1)
     ]  # fmt: skip
-    header = {
-        "store": store.store_id, "doc": req.doc_type, "serie": req.serie,
-        "letter": "F" if req.doc_type == FACTURA else "B", "day": sale_date, "at": sold_at,
-        "customer": req.customer_id, "channel": req.channel, "taxable": taxable,
-        "exempt": exempt, "igv": igv, "discount": discount, "total": total,
-        "key": req.idempotency_key,
-    }  # fmt: skip
-    rows = _write_sale(conn, header, line_rows, req.payments, ledger)
-    if not rows:
-        raise InvalidInput(
-            "serie", req.serie or header["letter"], f"no comprobante serie of type {req.doc_type}"
-        )
+    payments = [{"method": p.method, "amount": round_cents(p.amount)} for p in req.payments]
+    rows = conn.execute(
+        "select sale_id, serie, number, sale_line_id from record_sale("
+        "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
+        (store.store_id, req.doc_type, req.serie, "F" if req.doc_type == FACTURA else "B",
+         sale_date, sold_at, req.customer_id, req.channel, taxable, exempt, igv, discount,
+         total, req.idempotency_key, _json(lines), _json(payments)),
+    ).fetchall()  # fmt: skip
     sale_id, serie, number = rows[0][:3]
     line_ids = [row[3] for row in rows]
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
+
+
+def _json(records: list[dict]) -> str:
+    """JSON for the write function; decimals as strings, so no value passes through a float."""
+    return json.dumps(records, default=str, separators=(",", ":"))
 
 
 def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
@@ -148,11 +158,11 @@ def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
         "  on conflict (key) do nothing returning key), "
         "store as (select store_id, code from stores where code = %(store)s), "
         "product as (select product_id, sku, list_price, igv_affectation, supplier_id "
-        "  from products where sku = any(%(skus)s) and is_active), "
-        "locked as (select b.product_id, b.quantity, b.unit_cost, b.total_value "
-        "  from stock_balances b where b.store_id = (select store_id from store) "
-        "  and b.product_id in (select product_id from product) order by b.product_id "
-        "  for update of b) "
+        "  from products where sku = any(%(skus)s) and is_active order by product_id), "
+        "locked as (select b.* from product p cross join lateral ("  # one key lookup each
+        "  select b.product_id, b.quantity, b.unit_cost, b.total_value from stock_balances b "
+        "  where b.product_id = p.product_id and b.store_id = (select store_id from store) "
+        "  for update of b) b) "
         "select (select count(*) from claim), s.store_id, s.code, p.product_id, p.sku, "
         "  p.list_price, p.igv_affectation, p.supplier_id, promo.discount_pct, "
         "  promo.promotion_id, l.quantity, l.unit_cost, l.total_value "
@@ -177,55 +187,6 @@ def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
     discounts = {r[3]: (r[8], r[9]) for r in rows if r[8] is not None}
     balances = {r[3]: Balance(r[10], r[11], r[12]) for r in rows if r[10] is not None}
     return store, products, discounts, balances
-
-
-LINE_COLUMNS = (
-    ("line_no", "smallint"), ("store_id", "bigint"), ("product_id", "bigint"),
-    ("quantity", "numeric"), ("list_price", "numeric"), ("unit_price", "numeric"),
-    ("discount_amount", "numeric"), ("promotion_id", "bigint"), ("igv_affectation", "text"),
-    ("taxable_amount", "numeric"), ("igv_amount", "numeric"), ("line_total", "numeric"),
-    ("unit_cost", "numeric"), ("cost_amount", "numeric"),
-)  # fmt: skip
-
-
-def _write_sale(conn, header: dict, line_rows, payments, ledger: StockLedger) -> list[tuple]:
-    """Number, header, lines, payments, kardex, balances and the key's result: one statement.
-
-    The serie's row lock (the UPDATE) serializes sales of one serie until commit, so numbers
-    are consecutive; a rolled-back sale gives its number back.
-    """
-    kardex_ctes, params = ledger.flush_statement(document_cte="document")
-    columns = list(zip(*line_rows, strict=True))
-    params |= header | {f"l{i}": list(col) for i, col in enumerate(columns)}
-    params |= {
-        "methods": [p.method for p in payments],
-        "amounts": [round_cents(p.amount) for p in payments],
-    }
-    names = ", ".join(name for name, _ in LINE_COLUMNS)
-    arrays = ", ".join(f"%(l{i})s::{t}[]" for i, (_, t) in enumerate(LINE_COLUMNS))
-    return conn.execute(
-        f"with {NEXT_NUMBER_CTES}, "
-        "header as (insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, "
-        "  customer_id, channel, taxable_amount, exempt_amount, igv_amount, discount_amount, "
-        "  total_amount) "
-        "  select %(day)s, %(at)s, %(store)s, %(doc)s, serie, last_number, %(customer)s, "
-        "  %(channel)s, %(taxable)s, %(exempt)s, %(igv)s, %(discount)s, %(total)s "
-        "  from numbered returning sale_id, serie, number), "
-        "document as (select serie, number, sale_id as source_id from header), "
-        f"lines as (insert into sale_lines (sale_id, sale_date, {names}) "
-        f"  select h.sale_id, %(day)s, u.* from header h cross join unnest({arrays}) u "
-        "  returning sale_id, sale_line_id, line_no), "
-        "payments as (insert into sale_payments (sale_id, sale_date, method, amount) "
-        "  select h.sale_id, %(day)s, u.* from header h cross join "
-        "  unnest(%(methods)s::text[], %(amounts)s::numeric[]) u), "
-        "recorded as (update idempotency_keys k set result = jsonb_build_object("
-        "  'sale_id', h.sale_id, 'sale_date', %(day)s::date) from header h "
-        "  where k.key = %(key)s), "
-        f"{kardex_ctes} "
-        "select h.sale_id, h.serie, h.number, l.sale_line_id from header h "
-        "join lines l using (sale_id) order by l.line_no",
-        params,
-    ).fetchall()
 
 
 def _stored_result(conn, stored: dict) -> SaleResult:

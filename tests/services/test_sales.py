@@ -99,6 +99,7 @@ def test_insufficient_stock_names_product_store_stock_and_request(conn, chain):
         ([("NOPE", "1")], [("cash", "11.80")], {}, NotFound, "NOPE"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"store": "0009"}, NotFound, "0009"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"doc_type": "01"}, InvalidInput, "RUC"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B999"}, InvalidInput, "serie"),
     ],
 )
 def test_bad_sales_are_refused_and_leave_nothing(
@@ -157,3 +158,37 @@ def test_identified_sales_leave_no_personal_data_in_plaintext(conn, chain):
     secrets = [make_ruc("20", 30000007), "40000008", "Cliente 7", "Cliente 8",
                "cliente7@correo.pe", "cliente8@correo.pe", "987650007", "987650008"]  # fmt: skip
     assert_no_plaintext(conn, secrets)
+
+
+def test_same_product_on_two_lines_leaves_one_running_balance(conn, chain):
+    sell(conn, sale("k1", [("SKU0001", "1"), ("SKU0002", "1"), ("SKU0001", "2")],
+                    [("cash", "47.20")]))  # fmt: skip
+    kardex = conn.execute(
+        "select quantity_out, balance_quantity from kardex k join products p using (product_id) "
+        "where sku = 'SKU0001' and operation_type = '01' order by kardex_id"
+    ).fetchall()
+    assert kardex == [(D("1"), D("9")), (D("2"), D("7"))]
+    stock = conn.execute(
+        "select b.quantity from stock_balances b join products p using (product_id) "
+        "where sku = 'SKU0001'"
+    ).fetchone()[0]
+    assert stock == D("7")
+
+
+@pytest.mark.parametrize("inside_callers_transaction", [False, True])
+def test_sale_commits_on_its_own_or_inside_the_callers_transaction(
+    conn, chain, inside_callers_transaction
+):
+    """On its own a sale commits; inside the caller's transaction it is a savepoint."""
+    conn.commit()
+    if inside_callers_transaction:
+        conn.execute("select 1")  # the caller's transaction is open
+    with pytest.raises(InsufficientStock):
+        sell(conn, sale("bad", [("SKU0001", "11")], [("cash", "129.80")]))
+    result = sell(conn, sale("good", [("SKU0001", "1")], [("cash", "11.80")]))
+    assert result.number == 1 and len(result.line_ids) == 1
+    committed = conn.info.transaction_status == 0  # IDLE: nothing left open
+    assert committed is not inside_callers_transaction
+    conn.rollback()
+    expected = 0 if inside_callers_transaction else 1
+    assert conn.execute("select count(*) from sales").fetchone()[0] == expected
