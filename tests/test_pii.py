@@ -33,6 +33,8 @@ from erp_core.services.customers import (
 )
 from erp_core.settings import get_settings
 
+READER = {"accessed_by": "ana.soporte", "purpose": "reclamo en libro de reclamaciones"}
+
 DNI = "45678912"
 
 
@@ -249,13 +251,13 @@ def test_reencrypt_all_moves_every_value_to_the_new_version(conn):
         ),
         register_customer(conn, vault, CustomerInput("6", "20131312955", "Comercial Andina SAC")),
     ]
-    before = [get_customer(conn, vault, i) for i in ids]
+    before = [get_customer(conn, vault, i, **READER) for i in ids]
     assert _versions(conn) == {1}
     assert vault.rotate() == 2
-    assert [get_customer(conn, vault, i) for i in ids] == before
+    assert [get_customer(conn, vault, i, **READER) for i in ids] == before
     assert reencrypt_all(conn, vault, batch_size=2) == 3
     assert _versions(conn) == {2}
-    assert [get_customer(conn, vault, i) for i in ids] == before
+    assert [get_customer(conn, vault, i, **READER) for i in ids] == before
     assert reencrypt_all(conn, vault) == 0
 
 
@@ -324,6 +326,6 @@ def test_keys_rotate_cli_rotates_and_reencrypts_the_configured_database(
         assert _versions(conn) == {2}
         reloaded = PiiVault.from_settings()
         customer_id = find_customer_id(conn, reloaded, "1", "45678913")
-        assert get_customer(conn, reloaded, customer_id)["doc_number"] == "45678913"
+        assert get_customer(conn, reloaded, customer_id, **READER)["doc_number"] == "45678913"
     again = CliRunner().invoke(keys_app, ["reencrypt"])
     assert "Re-encrypted 0 customers" in again.output

@@ -132,8 +132,22 @@ def find_customer_id(
         return _id_by_blind_index(conn, blind_index)
 
 
-def get_customer(conn: psycopg.Connection, vault: PiiVault, customer_id: int) -> dict[str, Any]:
-    """The decrypted customer, for the core's own use only (never for the warehouse)."""
+def get_customer(
+    conn: psycopg.Connection,
+    vault: PiiVault,
+    customer_id: int,
+    *,
+    accessed_by: str,
+    purpose: str,
+) -> dict[str, Any]:
+    """The decrypted customer, for the core's own use only (never for the warehouse).
+
+    Every read is logged in the same transaction (who, why, which fields): Ley 29733 expects an
+    access log of personal data, and a read that is not logged does not happen.
+    """
+    for name, value in (("accessed_by", accessed_by), ("purpose", purpose)):
+        if not value or not value.strip():
+            raise InvalidInput(name, value, "who reads personal data, and why, must be stated")
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             """
@@ -144,11 +158,26 @@ def get_customer(conn: psycopg.Connection, vault: PiiVault, customer_id: int) ->
             """,
             (customer_id,),
         ).fetchone()
-    if row is None:
-        raise NotFound("customer", customer_id)
+        if row is None:
+            raise NotFound("customer", customer_id)
+        cur.execute(
+            "insert into personal_data_access_log (accessed_by, purpose, customer_id, fields) "
+            "values (%s, %s, %s, %s)",
+            (accessed_by.strip(), purpose.strip(), customer_id, list(ENCRYPTED_FIELDS)),
+        )
     for field in ENCRYPTED_FIELDS:
         row[field] = vault.decrypt_optional(row.pop(f"{field}_enc"))
     return row
+
+
+def access_log(conn: psycopg.Connection, customer_id: int) -> list[dict[str, Any]]:
+    """Who read this customer's personal data, oldest first (for an ARCO access request)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "select accessed_at, accessed_by, purpose, fields from personal_data_access_log "
+            "where customer_id = %s order by access_id",
+            (customer_id,),
+        ).fetchall()
 
 
 def record_consent(

@@ -24,7 +24,8 @@ def core_tables() -> set[str]:
         "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
         "where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition"
     )
-    return {name for (name,) in rows} - {"alembic_version"}
+    # The access log of personal data is the core's own audit trail: it never leaves the core.
+    return {name for (name,) in rows} - {"alembic_version", "personal_data_access_log"}
 
 
 def core_counts() -> dict[str, int]:

@@ -13,6 +13,7 @@ from erp_core.services.customers import (
     CANCELLED_NAME,
     CustomerInput,
     DuplicateCustomer,
+    access_log,
     cancel_customer,
     find_customer_id,
     get_customer,
@@ -20,6 +21,8 @@ from erp_core.services.customers import (
     register_customer,
 )
 from erp_core.services.errors import InvalidInput, NotFound
+
+READER = {"accessed_by": "ana.soporte", "purpose": "reclamo en libro de reclamaciones"}
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 T1 = T0 + dt.timedelta(days=10)
@@ -46,7 +49,7 @@ def _events(conn, customer_id: int) -> list[tuple]:
 
 def test_register_stores_normalized_data_readable_through_the_vault(conn, vault):
     customer_id = register_customer(conn, vault, ROSA, at=T0)
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert customer["doc_type"] == "1"
     assert customer["doc_number"] == "45678912"
     assert customer["name"] == "Rosa Quispe"
@@ -64,7 +67,7 @@ def test_ruc_customer_is_a_business(conn, vault):
     customer_id = register_customer(
         conn, vault, CustomerInput("6", "20131312955", "Comercial Andina SAC")
     )
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert customer["is_business"] is True
     assert customer["email"] is None
     assert customer["phone"] is None
@@ -150,17 +153,17 @@ def test_find_customer_by_document(conn, vault):
 def test_consent_grant_and_revocation_are_dated_and_kept_as_history(conn, vault):
     consenting = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
     customer_id = register_customer(conn, vault, consenting, at=T0)
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert (customer["marketing_consent"], customer["consent_given_at"]) == (True, T0)
 
     record_consent(conn, customer_id, False, at=T1, source="web")
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert customer["marketing_consent"] is False
     assert customer["consent_given_at"] == T0
     assert customer["consent_revoked_at"] == T1
 
     record_consent(conn, customer_id, True, at=T2)
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert customer["marketing_consent"] is True
     assert customer["consent_given_at"] == T2
     assert customer["consent_revoked_at"] is None
@@ -171,7 +174,7 @@ def test_unknown_customer_is_not_found(conn, vault):
     with pytest.raises(NotFound):
         record_consent(conn, 999, True)
     with pytest.raises(NotFound):
-        get_customer(conn, vault, 999)
+        get_customer(conn, vault, 999, **READER)
     with pytest.raises(NotFound):
         cancel_customer(conn, vault, 999)
 
@@ -181,10 +184,10 @@ def test_cancel_blocks_revokes_consent_and_erases_contact_data(conn, vault):
         "1", "45678912", "Rosa Quispe", "rosa@example.pe", "987654321", marketing_consent=True
     )
     customer_id = register_customer(conn, vault, consenting, at=T0)
-    pseudonym = get_customer(conn, vault, customer_id)["pseudonym"]
+    pseudonym = get_customer(conn, vault, customer_id, **READER)["pseudonym"]
 
     cancel_customer(conn, vault, customer_id, at=T1)
-    customer = get_customer(conn, vault, customer_id)
+    customer = get_customer(conn, vault, customer_id, **READER)
     assert customer["is_blocked"] is True
     assert customer["name"] == CANCELLED_NAME
     assert (customer["email"], customer["phone"]) == (None, None)
@@ -199,5 +202,39 @@ def test_cancel_blocks_revokes_consent_and_erases_contact_data(conn, vault):
     with pytest.raises(InvalidInput, match="cancelled"):
         record_consent(conn, customer_id, True)
     cancel_customer(conn, vault, customer_id, at=T2)
-    assert get_customer(conn, vault, customer_id)["updated_at"] == T1
+    assert get_customer(conn, vault, customer_id, **READER)["updated_at"] == T1
     assert len(_events(conn, customer_id)) == 2
+
+
+def test_every_read_of_personal_data_is_logged_and_the_log_is_append_only(conn, vault):
+    customer_id = register_customer(conn, vault, CustomerInput("1", "45678913", "Rosa Quispe"))
+    assert access_log(conn, customer_id) == []
+    get_customer(conn, vault, customer_id, accessed_by="ana.soporte", purpose="reclamo 123")
+    get_customer(conn, vault, customer_id, accessed_by="luis.caja", purpose="emitir factura")
+    log = access_log(conn, customer_id)
+    assert [(e["accessed_by"], e["purpose"]) for e in log] == [
+        ("ana.soporte", "reclamo 123"), ("luis.caja", "emitir factura")]  # fmt: skip
+    assert log[0]["fields"] == ["doc_number", "name", "email", "phone"]
+    for statement in ("update personal_data_access_log set purpose = 'x'",
+                      "delete from personal_data_access_log",
+                      "truncate personal_data_access_log"):  # fmt: skip
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            with conn.transaction():
+                conn.execute(statement)
+    assert len(access_log(conn, customer_id)) == 2
+
+
+@pytest.mark.parametrize(("accessed_by", "purpose"), [("", "reclamo"), ("ana", "  ")])
+def test_reading_personal_data_without_saying_who_and_why_is_refused(
+    conn, vault, accessed_by, purpose
+):
+    customer_id = register_customer(conn, vault, CustomerInput("1", "45678913", "Rosa Quispe"))
+    with pytest.raises(InvalidInput, match="who reads personal data"):
+        get_customer(conn, vault, customer_id, accessed_by=accessed_by, purpose=purpose)
+    assert access_log(conn, customer_id) == []
+
+
+def test_a_read_of_a_missing_customer_logs_nothing(conn, vault):
+    with pytest.raises(NotFound):
+        get_customer(conn, vault, 999, **READER)
+    assert conn.execute("select count(*) from personal_data_access_log").fetchone()[0] == 0
