@@ -73,7 +73,9 @@ def register_customer(
     """Register a customer with encrypted personal data; return its id.
 
     A retry with the same ``idempotency_key`` returns the first id. A second registration of
-    the same document raises ``DuplicateCustomer``.
+    the same document raises ``DuplicateCustomer``, unless that customer was cancelled (ARCO):
+    a person who comes back gives their data again, and the same customer row (the one the
+    fiscal records point to) is unblocked with the new data, without the old consent.
     """
     clean = validate_customer(customer)
     blind_index = vault.blind_index(clean.doc_type, clean.doc_number)
@@ -110,11 +112,17 @@ def register_customer(
             },
         ).fetchone()
         if row is None:
-            existing = _id_by_blind_index(conn, blind_index)
-            raise DuplicateCustomer(clean.doc_number, existing)
-        customer_id = row[0]
-        if clean.marketing_consent:
-            _insert_consent_event(conn, customer_id, True, at, source)
+            customer_id = _id_by_blind_index(conn, blind_index)
+            is_blocked, _ = _lock_customer(conn, customer_id)
+            if not is_blocked:
+                raise DuplicateCustomer(clean.doc_number, customer_id)
+            _reactivate(conn, vault, customer_id, clean, at)
+            if clean.marketing_consent:
+                _set_consent(conn, customer_id, True, at, source)
+        else:
+            customer_id = row[0]
+            if clean.marketing_consent:
+                _insert_consent_event(conn, customer_id, True, at, source)
         if idempotency_key:
             idempotency.record(conn, idempotency_key, {"customer_id": customer_id})
     return customer_id
@@ -270,6 +278,21 @@ def reencrypt_all(
             count += len(rows)
             last_id = rows[-1][0]
     return count
+
+
+def _reactivate(
+    conn: psycopg.Connection,
+    vault: PiiVault,
+    customer_id: int,
+    clean: CustomerInput,
+    at: dt.datetime | None,
+) -> None:
+    conn.execute(
+        "update customers set is_blocked = false, name_enc = %s, email_enc = %s, phone_enc = %s, "
+        "updated_at = coalesce(%s::timestamptz, now()) where customer_id = %s",
+        (vault.encrypt(clean.name), vault.encrypt_optional(clean.email),
+         vault.encrypt_optional(clean.phone), at, customer_id),
+    )  # fmt: skip
 
 
 def _optional(value: str | None, normalize, field: str) -> str | None:

@@ -238,3 +238,27 @@ def test_a_read_of_a_missing_customer_logs_nothing(conn, vault):
     with pytest.raises(NotFound):
         get_customer(conn, vault, 999, **READER)
     assert conn.execute("select count(*) from personal_data_access_log").fetchone()[0] == 0
+
+
+def test_a_cancelled_customer_who_comes_back_is_the_same_customer_unblocked(conn, vault):
+    customer_id = register_customer(conn, vault, ROSA, at=T0)
+    record_consent(conn, customer_id, True, at=T0)
+    cancel_customer(conn, vault, customer_id, at=T1)
+    again = CustomerInput("1", "45678912", "Rosa Quispe Mamani", "rosa.q@correo.pe")
+    assert register_customer(conn, vault, again, at=T2) == customer_id
+    customer = get_customer(conn, vault, customer_id, **READER)
+    assert (customer["name"], customer["email"], customer["phone"]) == (
+        "Rosa Quispe Mamani", "rosa.q@correo.pe", None)  # fmt: skip
+    assert not customer["is_blocked"]
+    assert not customer["marketing_consent"]  # the old consent does not come back
+    with pytest.raises(DuplicateCustomer):
+        register_customer(conn, vault, again)
+    with_consent = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
+    cancel_customer(conn, vault, customer_id, at=T2)
+    register_customer(conn, vault, with_consent, at=T2)
+    assert get_customer(conn, vault, customer_id, **READER)["marketing_consent"]
+    events = conn.execute(
+        "select granted from customer_consent_events where customer_id = %s order by 1",
+        (customer_id,),
+    ).fetchall()
+    assert sorted(g for (g,) in events) == [False, True, True]
