@@ -1,7 +1,9 @@
 """Who saw which customer's personal data, when and why (Ley 29733, D.S. 016-2024-JUS).
 
-Append-only: a trigger refuses updates, deletes and truncation, so that the log answers an
-ARCO access request or an incident review with what really happened.
+Append-only: a trigger refuses updates and deletes, so that the log answers an ARCO access
+request or an incident review with what really happened. Truncation stays an administrator's
+act (the demo generator's ``--replace`` wipes a whole demo database): the application's role
+must not be granted TRUNCATE.
 
 Revision ID: 0003
 Revises: 0002
@@ -36,9 +38,6 @@ $$;
 create trigger personal_data_access_log_append_only
     before update or delete on personal_data_access_log
     for each row execute function refuse_access_log_change();
-create trigger personal_data_access_log_no_truncate
-    before truncate on personal_data_access_log
-    for each statement execute function refuse_access_log_change();
 """
 
 DROP = """
