@@ -82,6 +82,11 @@ def main() -> None:
             copy_times.append(elapsed)
 
     best_extract, best_copy = min(extract_times), min(copy_times)
+    for run, (extract_s, copy_s) in enumerate(zip(extract_times, copy_times, strict=True), 1):
+        print(
+            f"run {run}: extract {extract_s:6.2f} s, COPY {copy_s:6.2f} s, "
+            f"ratio {copy_s / extract_s:.2f}"
+        )
     print(
         f"extract (scanner -> DuckDB, committed): {best_extract:8.2f} s  "
         f"{total / best_extract:12,.0f} rows/s"

@@ -26,9 +26,10 @@ there is no separate watermark to drift out of sync with the data.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,6 +39,18 @@ from pipelines.warehouse import CORE_ALIAS, META_SCHEMA, RAW_SCHEMA, sql_literal
 
 # Days replaced one contiguous run at a time; beyond this many runs a whole reload is cheaper.
 MAX_DAY_RUNS = 60
+
+# DuckDB settings while the extract runs; the previous values are restored afterwards.
+# The load is CPU-bound (the core's backends and DuckDB share the cores), so the settings trade
+# nothing measurable in the result for less CPU. See docs/BENCHMARKS.md, "Extract vs bare COPY".
+LOAD_SETTINGS: Mapping[str, str] = {
+    # FSST analysis is about 5 % of the writer's CPU; raw's string columns are codes and names
+    # of low cardinality that dictionary compression already wins: same file size without it.
+    "disabled_compression_methods": "fsst",
+    # A union of leaf partitions is read leaf after leaf, each split into ctid ranges of this many
+    # pages; smaller ranges keep both threads busy on the small leaves (sales, payments).
+    "pg_pages_per_task": "500",
+}
 
 
 class Strategy(StrEnum):
@@ -187,21 +200,43 @@ def extract(
     _ensure_log_table(con)
     loads: list[TableLoad] = []
     existing = _raw_tables(con)
-    con.execute("begin transaction")
-    try:
-        core = Core(source, _partitions(con, source))
-        for table in tables:
-            load = _extract_table(con, table, full_refresh, forced_days, core, existing)
-            existing.add(table.name)
-            loads.append(load)
-            if on_table_loaded:
-                on_table_loaded(load)
-        _log(con, loads, run_id)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    with load_settings(con):
+        con.execute("begin transaction")
+        try:
+            core = Core(source, _partitions(con, source))
+            for table in tables:
+                load = _extract_table(con, table, full_refresh, forced_days, core, existing)
+                existing.add(table.name)
+                loads.append(load)
+                if on_table_loaded:
+                    on_table_loaded(load)
+            _log(con, loads, run_id)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     return loads
+
+
+@contextlib.contextmanager
+def load_settings(
+    con: duckdb.DuckDBPyConnection, settings: Mapping[str, str] = LOAD_SETTINGS
+) -> Iterator[None]:
+    """``settings`` applied for the duration of the block, the previous values restored after.
+
+    Some of them (``disabled_compression_methods``) are global to the DuckDB instance, which every
+    connection to the warehouse file in this process shares (dbt's too).
+    """
+    previous = {
+        name: con.execute("select current_setting(?)", [name]).fetchone()[0] for name in settings
+    }
+    try:
+        for name, value in settings.items():
+            con.execute(f"set {name} = {sql_literal(value)}")
+        yield
+    finally:
+        for name, value in previous.items():
+            con.execute(f"set {name} = {sql_literal(str(value))}")
 
 
 @dataclass(frozen=True)

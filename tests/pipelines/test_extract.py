@@ -314,3 +314,34 @@ def test_late_days_widen_the_next_dbt_build_to_reach_them(pipeline_env, conn, ch
         assert dbt_project.lookback_days_needed(con, today) == (today - days[1]).days + 1
         dbt_project.record_build(con, "run-2")
         assert dbt_project.lookback_days_needed(con, today) is None
+
+
+def test_the_load_settings_are_restored_after_the_extract_even_when_it_fails(
+    pipeline_env, chain, monkeypatch
+):
+    """``disabled_compression_methods`` is global to the DuckDB instance: dbt shares it."""
+
+    def settings(con) -> tuple:
+        return con.execute(
+            "select current_setting('disabled_compression_methods'), "
+            "current_setting('pg_pages_per_task')"
+        ).fetchone()
+
+    with open_writer() as con:
+        before = settings(con)
+        seen = []
+        extract.extract(con, on_table_loaded=lambda load: seen.append(settings(con)))
+        assert set(seen) == {("FSST", 500)}
+        assert settings(con) == before
+
+        load_table = extract._extract_table
+
+        def fail_at_kardex(con, table, *args):
+            if table.name == "kardex":
+                raise RuntimeError("connection lost")
+            return load_table(con, table, *args)
+
+        monkeypatch.setattr(extract, "_extract_table", fail_at_kardex)
+        with pytest.raises(RuntimeError, match="connection lost"):
+            extract.extract(con, full_refresh=True)
+        assert settings(con) == before
