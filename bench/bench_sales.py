@@ -56,32 +56,39 @@ def prepare(url: str, clients: int) -> None:
         conn.execute("analyze")  # a production database has statistics; a fresh one not yet
 
 
-def terminal(url: str, index: int, seconds: float, start_at: float, results, round_no: int) -> None:
+def terminal(url: str, index: int, seconds: float, round_no: int, ready, go, results) -> None:
+    """One POS terminal: connect and warm up (imports, prepared statements), then sell."""
     rng = random.Random(index * 1000 + round_no)
+
+    def ticket(key: str) -> SaleRequest:
+        skus = rng.sample(range(SKUS), 3)
+        return SaleRequest(
+            key, "0001", [SaleLineInput(f"B{s:05d}", Decimal(1)) for s in skus],
+            [PaymentInput("yape", Decimal("17.70"))], serie=f"B{index + 1:03d}",
+        )  # fmt: skip
+
     with db.connect(url) as conn:
-        while time.time() < start_at:
-            time.sleep(0.001)
+        for warm in range(6):  # psycopg prepares a statement on its 5th execution
+            sell(conn, ticket(f"warm-{round_no}-{index}-{warm}"))
+        ready.put(index)
+        go.wait()
         done = 0
-        deadline = start_at + seconds
-        while time.time() < deadline:
-            skus = rng.sample(range(SKUS), 3)
-            request = SaleRequest(
-                f"bench-{round_no}-{index}-{done}", "0001",
-                [SaleLineInput(f"B{s:05d}", Decimal(1)) for s in skus],
-                [PaymentInput("yape", Decimal("17.70"))], serie=f"B{index + 1:03d}",
-            )  # fmt: skip
-            sell(conn, request)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            sell(conn, ticket(f"bench-{round_no}-{index}-{done}"))
             done += 1
         results.put(done)
 
 
 def run_services(url: str, clients: int, seconds: float, round_no: int) -> float:
-    results = mp.Queue()
-    start_at = time.time() + 2
-    procs = [mp.Process(target=terminal, args=(url, i, seconds, start_at, results, round_no))
+    ready, go, results = mp.Queue(), mp.Event(), mp.Queue()
+    procs = [mp.Process(target=terminal, args=(url, i, seconds, round_no, ready, go, results))
              for i in range(clients)]  # fmt: skip
     for p in procs:
         p.start()
+    for _ in procs:
+        ready.get()
+    go.set()
     total = sum(results.get() for _ in procs)
     for p in procs:
         p.join()
