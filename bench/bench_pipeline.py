@@ -49,6 +49,7 @@ from erp_core.timeutil import LIMA
 from pipelines import runner
 
 PAYMENT_WEIGHTS = {"cash": 0.45, "card": 0.25, "yape": 0.2, "plin": 0.1}
+MAX_UNITS = 3  # units of a product on one line
 
 
 @contextlib.contextmanager
@@ -163,33 +164,42 @@ def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, flo
                 "select code from stores where not is_warehouse order by code"
             ).fetchall()
         ]
-        # Per store: products on hand (a margin for the day), with the day's best discount.
-        catalog: dict[str, list[tuple[str, Decimal, str, Decimal]]] = defaultdict(list)
+        # Per store: products on hand, with the day's best discount. What each sale takes is
+        # deducted here too, so no ticket asks for more than the store holds (the chain's stock
+        # runs down over repeated runs, and one failed sale would roll the whole day back).
+        catalog: dict[str, list[list]] = defaultdict(list)
         rows = conn.execute(
-            "select s.code, p.sku, p.list_price, p.igv_affectation, "
+            "select s.code, p.sku, p.list_price, p.igv_affectation, b.quantity, "
             "  coalesce((select max(pr.discount_pct) from promotions pr "
             "    where pr.product_id = p.product_id and (pr.store_id is null "
             "    or pr.store_id = s.store_id) and %(day)s between pr.starts_on and pr.ends_on), 0) "
             "from stock_balances b join stores s using (store_id) join products p using "
-            "(product_id) where not s.is_warehouse and p.is_active and b.quantity >= 30",
-            {"day": day},
+            "(product_id) where not s.is_warehouse and p.is_active and b.quantity >= %(most)s "
+            "order by s.code, p.sku",
+            {"day": day, "most": MAX_UNITS},
         ).fetchall()
-        for code, sku, price, igv, pct in rows:
-            catalog[code].append((sku, price, igv, pct))
-        stores = [s for s in stores if len(catalog[s]) >= lines]
+        for code, sku, price, igv, on_hand, pct in rows:
+            catalog[code].append([sku, price, igv, pct, on_hand])
         methods, weights = zip(*PAYMENT_WEIGHTS.items(), strict=True)
         opening = dt.datetime.combine(day, dt.time(9, 0), LIMA)
         written = 0
         started = time.perf_counter()
         for i in range(tickets):
-            store = rng.choice(stores)
             while True:
-                picked = rng.sample(catalog[store], lines)
-                quantities = [Decimal(rng.choice((1, 1, 1, 2, 3))) for _ in picked]
+                if not stores:
+                    sys.exit(f"no store has {lines} products with {MAX_UNITS} units left")
+                store = rng.choice(stores)
+                on_hand = [p for p in catalog[store] if p[4] >= MAX_UNITS]
+                if len(on_hand) >= lines:
+                    break
+                stores.remove(store)
+            while True:
+                picked = rng.sample(on_hand, lines)
+                quantities = [Decimal(rng.choice((1, 1, 1, 2, MAX_UNITS))) for _ in picked]
                 total = sum(
                     (
                         line_amounts(price, qty, igv, pct).line_total
-                        for (_, price, igv, pct), qty in zip(picked, quantities, strict=True)
+                        for (_, price, igv, pct, _), qty in zip(picked, quantities, strict=True)
                     ),
                     Decimal("0.00"),
                 )
@@ -209,6 +219,8 @@ def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, flo
                     sold_at=sold_at,
                 ),
             )
+            for product, qty in zip(picked, quantities, strict=True):
+                product[4] -= qty
             written += lines
         return day, time.perf_counter() - started, written
 

@@ -143,7 +143,7 @@ def prepare() -> None:
     """Parse the dbt project into the manifest the code location loads (a build step)."""
     from pipelines import dbt_project
 
-    path = dbt_project.prepare()
+    path = dbt_project.prepare(force=True)
     typer.echo(f"dbt manifest: {path}" if path else "no dbt project in dbt_project/")
 
 

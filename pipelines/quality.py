@@ -4,13 +4,15 @@ reconciliation of the warehouse's sales with the core's.
 Suites are plain data here; Great Expectations is imported only when a suite is validated (the
 import takes seconds, and the code location must load fast). Each suite reads its relation from
 the warehouse into a DataFrame (fact tables: the trailing ``window_days`` business days, the
-reconciliation covers every day) and validates it in an ephemeral GX context.
+reconciliation covers every day; in the hourly refresh both cover only the days it rebuilt) and
+validates it in an ephemeral GX context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -214,19 +216,46 @@ class SuiteResult:
     failures: list[dict[str, Any]]
 
 
-def read_batch(con: duckdb.DuckDBPyConnection, suite: Suite, window_days: int = WINDOW_DAYS):
-    """The rows a suite validates, as a pandas DataFrame."""
+def read_batch(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    window_days: int = WINDOW_DAYS,
+    since: dt.date | None = None,
+):
+    """The rows a suite validates, as a pandas DataFrame.
+
+    Fact tables (a ``date_column``): the days from ``since`` on when given (the hourly refresh:
+    the days it rebuilt), else the trailing ``window_days``. Other relations: every row.
+    """
     query = f"select {suite.columns} from {suite.relation}"
-    if suite.date_column:
+    params: list[Any] = []
+    if suite.date_column and since is not None:
+        query += f" where {suite.date_column} >= ?"
+        params.append(since)
+    elif suite.date_column:
         query += (
             f" where {suite.date_column} > (select max({suite.date_column}) from {suite.relation})"
             f" - interval {int(window_days)} day"
         )
-    return con.execute(query).df()
+    return con.execute(query, params).df()
+
+
+_GX_LOCK = threading.Lock()
+
+
+def preload_in_background() -> None:
+    """Import Great Expectations and make its context in a thread of its own (seconds), e.g.
+    while the extract waits on the core, so that the first suite does not wait for it."""
+    threading.Thread(target=_gx_context, name="gx-preload", daemon=True).start()
+
+
+def _gx_context():
+    with _GX_LOCK:
+        return _make_gx_context()
 
 
 @cache
-def _gx_context():
+def _make_gx_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -317,14 +346,23 @@ def core_daily_sales(
 
 
 def warehouse_daily_sales(
-    con: duckdb.DuckDBPyConnection, headers_sql: str, units_sql: str
+    con: duckdb.DuckDBPyConnection,
+    headers_sql: str,
+    units_sql: str,
+    since: dt.date | None = None,
 ) -> dict[dt.date, DayTotals]:
-    """Per day in the warehouse; ``headers_sql`` yields (day, tickets, total), ``units_sql``
-    (day, units)."""
-    units = dict(con.execute(units_sql).fetchall())
+    """Per day in the warehouse (from ``since`` on, if given); ``headers_sql`` yields (day,
+    tickets, total), ``units_sql`` (day, units)."""
+    params: list[Any] = []
+    if since is not None:
+        # A filter on the grouping column: DuckDB pushes it below the aggregate into the scan.
+        headers_sql = f"select * from ({headers_sql}) as h(day, n, total) where day >= ?"
+        units_sql = f"select * from ({units_sql}) as u(day, units) where day >= ?"
+        params.append(since)
+    units = dict(con.execute(units_sql, params).fetchall())
     return {
         day: DayTotals(int(n), Decimal(total or 0), Decimal(units.get(day) or 0))
-        for day, n, total in con.execute(headers_sql).fetchall()
+        for day, n, total in con.execute(headers_sql, params).fetchall()
     }
 
 

@@ -113,7 +113,8 @@ def run_graph(
         full_refresh: reload every table whole and rebuild the incremental models.
         asset_selection: only these assets (and their checks).
         instance: where the run is recorded; default the instance under $INNOVALOGIX_HOME.
-        prepare_dbt: run ``dbt parse`` first so the run reflects the current models.
+        prepare_dbt: run ``dbt parse`` first so the run reflects the current models (skipped
+            when the manifest is current, see ``dbt_project.prepare``).
         log_level: of Dagster's console logger.
         on_progress: called from a polling thread while the run goes, and once at the end.
         poll_seconds: how often progress is polled.

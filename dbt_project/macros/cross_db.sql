@@ -73,10 +73,26 @@
     The first date an incremental model (re)builds: `lookback` days before the latest date it
     already holds, so late-loaded days are replaced (delete+insert by date). Only valid inside
     an is_incremental() branch.
+
+    Looked up when the model runs and written into its SQL as a date literal: a literal filter
+    reaches down through the views to the scans of the raw tables, where a scalar subquery makes
+    the database compute every row of the views first (all the sales, to keep three days).
 #}
 {% macro incremental_start_date(date_column, lookback=none) -%}
     {%- set days = var('incremental_lookback_days') if lookback is none else lookback -%}
-    (select {{ innovalogix.add_days('max(' ~ date_column ~ ')', 1 - days | int) }} from {{ this }})
+    {%- set start_sql -%}
+        select {{ innovalogix.add_days('max(' ~ date_column ~ ')', 1 - days | int) }} from {{ this }}
+    {%- endset -%}
+    {%- if execute -%}
+        {%- set start = run_query(start_sql).columns[0].values()[0] -%}
+        {%- if start is none -%}
+            cast(null as date)
+        {%- else -%}
+            cast('{{ start.isoformat() if start.isoformat is defined else start }}' as date)
+        {%- endif -%}
+    {%- else -%}
+        ({{ start_sql }})
+    {%- endif -%}
 {%- endmacro %}
 
 

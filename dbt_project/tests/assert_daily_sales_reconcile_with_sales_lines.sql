@@ -15,6 +15,7 @@ lines_by_day as (
         sum(margin_pen) as margin_pen,
         count(*) as lines_count
     from {{ ref('fct_sales_lines') }}
+    where {{ test_window_filter('transaction_date') }}
     group by transaction_date
 
 ),
@@ -28,6 +29,7 @@ daily_by_day as (
         sum(margin_pen) as margin_pen,
         sum(sale_lines_count + return_lines_count) as lines_count
     from {{ ref('fct_daily_sales') }}
+    where {{ test_window_filter('date_day') }}
     group by date_day
 
 ),
@@ -38,12 +40,14 @@ staged_by_day as (
     from (
         select sale_date as date_day, count(*) as lines_count
         from {{ ref('stg_erp__sale_lines') }}
+        where {{ test_window_filter('sale_date') }}
         group by sale_date
         union all
         select returns.return_date, count(*)
         from {{ ref('stg_erp__return_lines') }} as return_lines
         inner join {{ ref('stg_erp__returns') }} as returns
             on return_lines.return_id = returns.return_id
+        where {{ test_window_filter('returns.return_date') }}
         group by returns.return_date
     ) as staged
     group by date_day

@@ -6,6 +6,7 @@ with
 lines as (
 
     select * from {{ ref('fct_sales_lines') }}
+    where {{ test_window_filter('transaction_date') }}
 
 )
 

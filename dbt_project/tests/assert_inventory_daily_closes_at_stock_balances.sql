@@ -10,6 +10,8 @@ with
 inventory_daily as (
 
     select * from {{ ref('fct_inventory_daily') }}
+    -- the as-of date is the latest day, inside any test window
+    where {{ test_window_filter('date_day') }}
 
 ),
 

@@ -8,12 +8,14 @@ with
 sales as (
 
     select * from {{ ref('stg_erp__sales') }}
+    where {{ test_window_filter('sale_date') }}
 
 ),
 
 sale_lines as (
 
     select * from {{ ref('stg_erp__sale_lines') }}
+    where {{ test_window_filter('sale_date') }}
 
 ),
 

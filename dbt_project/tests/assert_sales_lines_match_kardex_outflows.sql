@@ -1,7 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_sales_lines'}}}) }}
 
 -- Every unit sold leaves the kardex (operation 01) and every unit a customer returns comes
--- back (operation 24), per product × store × day, at the same cost.
+-- back (operation 24), per product × store × day, at the same cost. Day by day, so the hourly
+-- refresh compares the days of its test window only (macros/test_window.sql).
 
 with
 
@@ -16,6 +17,7 @@ lines as (
         sum(case when not is_return then cost_pen else 0 end) as sold_cost_pen,
         sum(case when is_return then -cost_pen else 0 end) as returned_cost_pen
     from {{ ref('fct_sales_lines') }}
+    where {{ test_window_filter('transaction_date') }}
     group by transaction_date, product_id, store_id
 
 ),
@@ -33,7 +35,7 @@ kardex as (
         sum(case when operation_type = '24' then in_value_pen - out_value_pen else 0 end)
             as returned_cost_pen
     from {{ ref('fct_inventory_movements') }}
-    where operation_type in ('01', '24')
+    where operation_type in ('01', '24') and {{ test_window_filter('movement_date') }}
     group by movement_date, product_id, store_id
 
 )

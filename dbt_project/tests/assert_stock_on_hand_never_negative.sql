@@ -10,7 +10,9 @@ select
     movement_date as as_of_date,
     balance_qty as stock_qty
 from {{ ref('fct_inventory_movements') }}
-where balance_qty < 0 or balance_value_pen < 0
+where
+    (balance_qty < 0 or balance_value_pen < 0)
+    and {{ test_window_filter('movement_date') }}
 
 union all
 
@@ -21,7 +23,9 @@ select
     date_day as as_of_date,
     stock_on_hand_qty as stock_qty
 from {{ ref('fct_inventory_daily') }}
-where stock_on_hand_qty < 0 or opening_stock_qty < 0 or stock_value_pen < 0
+where
+    (stock_on_hand_qty < 0 or opening_stock_qty < 0 or stock_value_pen < 0)
+    and {{ test_window_filter('date_day') }}
 
 union all
 

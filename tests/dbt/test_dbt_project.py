@@ -56,6 +56,7 @@ class Warehouses:
     incremental_snapshot: dict[str, list[tuple]]
     full_refresh_snapshot: dict[str, list[tuple]]
     planted: DbtRun
+    planted_path: Path
 
     def duck_rows(self, sql: str) -> list[tuple]:
         return duck_rows(self.duckdb_path, sql)
@@ -135,7 +136,9 @@ def warehouses(pg_server, template_db, tmp_path_factory) -> Warehouses:
         incremental = {m: normalized(duck_rows(duckdb_path, q)) for m, q in snapshot_sql.items()}
         full = {m: normalized(duck_rows(refreshed, q)) for m, q in snapshot_sql.items()}
 
-        yield Warehouses(core_url, duckdb_path, chain, builds, incremental, full, planted_run)
+        yield Warehouses(
+            core_url, duckdb_path, chain, builds, incremental, full, planted_run, planted
+        )
     finally:
         conn.close()
         db.drop_database(pg_server, core_url)
@@ -400,3 +403,31 @@ def test_planted_bad_rows_fail_the_domain_tests(warehouses):
     header = next(u for u in run.results if "assert_sale_header_totals" in u)
     assert run.failures[header] == 1
     assert "pass" in run.statuses()
+
+
+def test_windowed_tests_check_only_the_days_from_the_window_start(warehouses, tmp_path):
+    """The hourly refresh tests recent rows only (DBT_TEST_WINDOW_START): the header planted on
+    day 2 is outside a window from day 3, the kardex balance planted on the latest movement is
+    inside; a window from day 2 sees both."""
+    tests = (
+        "assert_sale_header_totals_equal_sum_of_lines",
+        "assert_kardex_running_balance_equals_cumulative_movements",
+        "unique_stg_erp__sales_sale_id",
+        "not_null_fct_inventory_movements_movement_date",
+    )
+
+    def failing(window_start: dt.date) -> set[str]:
+        env = {
+            "WAREHOUSE_PATH": str(warehouses.planted_path),
+            "DBT_TEST_WINDOW_START": window_start.isoformat(),
+        }
+        run = Dbt("duckdb", tmp_path / window_start.isoformat(), env)("test", "--select", *tests)
+        assert len(run.results) == len(tests), run.output[-4000:]
+        return {uid.split(".")[2] for uid, status in run.results.items() if status == "fail"}
+
+    assert warehouses.chain.sales["s3"].sale_date == day(2)
+    assert failing(day(3)) == {"assert_kardex_running_balance_equals_cumulative_movements"}
+    assert failing(day(2)) == {
+        "assert_sale_header_totals_equal_sum_of_lines",
+        "assert_kardex_running_balance_equals_cumulative_movements",
+    }

@@ -6,16 +6,22 @@ each (the demo generator at a tiny scale), the same definitions and jobs as prod
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 
 import dagster as dg
 import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from erp_core import db
 from erp_core.demo.generate import generate
 from erp_core.demo.scales import Scale
+from erp_core.domain.money import line_amounts
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from erp_core.settings import get_settings
+from erp_core.timeutil import LIMA
 from pipelines import dbt_project, runner
 from pipelines.cli import app
 from pipelines.extract import SOURCE_TABLES, Strategy
@@ -45,8 +51,10 @@ def demo_chain(pipeline_env, db_url, tmp_path, manifest):
     return db_url
 
 
-def run_all() -> dg.ExecuteInProcessResult:
-    return runner.run_graph(prepare_dbt=False, instance=dg.DagsterInstance.ephemeral())
+def run_all(job: str = runner.DEFAULT_JOB, **kwargs) -> dg.ExecuteInProcessResult:
+    return runner.run_graph(
+        job, prepare_dbt=False, instance=dg.DagsterInstance.ephemeral(), **kwargs
+    )
 
 
 def checks_of(result) -> dict[str, dg.AssetCheckEvaluation]:
@@ -70,6 +78,72 @@ def mart_checksums() -> dict[str, tuple]:
             ).fetchone()
             for (name,) in tables
         }
+
+
+def sell_on_a_new_day(url: str) -> dt.date:
+    """Three one-line boletas on the day after the core's last sale day, through the service."""
+    with db.connect(url) as conn:
+        day = conn.execute("select max(sale_date) + 1 from sales").fetchone()[0]
+        on_hand = conn.execute(
+            "select s.code, p.sku, p.list_price, p.igv_affectation from stock_balances b "
+            "join stores s using (store_id) join products p using (product_id) "
+            "where not s.is_warehouse and p.is_active and b.quantity >= 1 and not exists ("
+            "  select 1 from promotions pr where pr.product_id = p.product_id "
+            "  and %s between pr.starts_on and pr.ends_on) "
+            "order by s.code, p.sku limit 3",
+            (day,),
+        ).fetchall()
+        assert len(on_hand) == 3
+        for i, (store, sku, price, igv) in enumerate(on_hand):
+            total = line_amounts(price, Decimal(1), igv, Decimal(0)).line_total
+            sell(
+                conn,
+                SaleRequest(
+                    idempotency_key=f"hourly-{day}-{i}",
+                    store_code=store,
+                    lines=[SaleLineInput(sku, Decimal(1))],
+                    payments=[PaymentInput("cash", total)],
+                    sold_at=dt.datetime.combine(day, dt.time(11, i), LIMA),
+                ),
+            )
+    return day
+
+
+def test_a_current_manifest_is_not_parsed_again(monkeypatch):
+    path = dbt_project.prepare()  # dbt parse, unless the manifest is current already
+    written = path.stat().st_mtime_ns
+
+    assert dbt_project.manifest_is_current()
+    assert dbt_project.prepare() == path
+    assert path.stat().st_mtime_ns == written  # no dbt parse
+    monkeypatch.setenv("DBT_THREADS", "7")  # dbt re-parses when its profile changes
+    assert not dbt_project.manifest_is_current()
+
+
+def test_the_hourly_refresh_of_a_new_day_equals_a_full_rebuild(demo_chain):
+    assert run_all().success  # the nightly run
+    day = sell_on_a_new_day(demo_chain)
+
+    hourly = run_all("refresh_warehouse_job")
+
+    assert hourly.success
+    checks = checks_of(hourly)
+    assert [k for k, e in checks.items() if not e.passed] == []
+    # It checked the days it rebuilt, the new one among them, and patched the snapshot.
+    reconciliation = checks["marts/fct_sales_lines:check_fct_sales_lines_reconciles_with_core"]
+    since = dt.date.fromisoformat(reconciliation.metadata["since"].value)
+    assert since < day
+    [snapshot] = [e for e in hourly.get_asset_materialization_events() if e.asset_key == SNAPSHOT]
+    assert snapshot.materialization.metadata["patched_days"].value >= 1
+    patched = mart_checksums()
+    with open_snapshot() as con:
+        sold = con.execute(
+            "select count(*) from marts.fct_sales_lines where transaction_date = ?", [day]
+        ).fetchone()[0]
+    assert sold == 3
+
+    assert run_all(full_refresh=True).success
+    assert mart_checksums() == patched
 
 
 def test_whole_graph_reconciles_and_a_second_run_changes_no_mart(demo_chain):

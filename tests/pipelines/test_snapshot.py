@@ -105,3 +105,76 @@ def test_the_snapshot_swap_is_atomic_for_concurrent_readers(pipeline_env):
     assert result["problems"] == []
     assert result["reads"] > 10
     assert len(result["versions"]) >= 3, result
+
+
+# -- the hourly refresh patches the previous snapshot ---------------------------------------
+
+DAILY = [("marts", "fct_days"), ("marts", "dim_things")]
+DAY_COLUMNS = {("marts", "fct_days"): "day"}
+
+
+def write_days(con: duckdb.DuckDBPyConnection, last_day: int, amount: float = 1.0) -> None:
+    """A fact rewritten by whole days (days 1..last_day, 3 rows each) and a small dimension."""
+    con.execute("create schema if not exists marts")
+    con.execute(
+        "create or replace table marts.fct_days as select date '2026-11-01' + d::integer as day, "
+        f"r as line, {amount} * d as amount from range(1, {last_day + 1}) a(d), range(3) b(r)"
+    )
+    con.execute(
+        f"create or replace table marts.dim_things as select i as thing, {last_day} as version "
+        "from range(4) t(i)"
+    )
+
+
+def snapshot_rows(table: str) -> list[tuple]:
+    with open_snapshot() as con:
+        return con.execute(f"select * from marts.{table} order by all").fetchall()
+
+
+def warehouse_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(f"select * from marts.{table} order by all").fetchall()
+
+
+def test_patching_the_recent_days_equals_writing_the_snapshot_anew(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_days(con, 10)
+        publish_snapshot(con, DAILY, run_id="nightly", day_columns=DAY_COLUMNS)
+        # The next build rewrites the last 3 days (one of them changed) and adds day 11.
+        write_days(con, 11)
+        con.execute("update marts.fct_days set amount = -1 where day >= date '2026-11-09'")
+
+        published = publish_snapshot(
+            con, DAILY, run_id="hourly", day_columns=DAY_COLUMNS, patch_days=3
+        )
+
+        assert published.rows == {"marts.fct_days": 33, "marts.dim_things": 4}
+        for _, table in DAILY:
+            assert snapshot_rows(table) == warehouse_rows(con, table), table
+    with open_snapshot() as snap:
+        assert snap.execute("select distinct run_id from main.snapshot_info").fetchall() == [
+            ("hourly",)
+        ]
+
+
+def test_a_patched_table_that_does_not_add_up_is_copied_whole(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_days(con, 10)
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS)
+        # A change older than the days the builds rewrote (dbt run by hand): a row is gone.
+        con.execute("delete from marts.fct_days where day = date '2026-11-02' and line = 0")
+        con.execute("update marts.fct_days set amount = 99 where day = date '2026-11-03'")
+
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS, patch_days=3)
+
+        assert snapshot_rows("fct_days") == warehouse_rows(con, "fct_days")
+
+
+def test_a_table_with_new_columns_is_copied_whole(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_days(con, 10)
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS)
+        con.execute("alter table marts.fct_days add column note varchar default 'new'")
+
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS, patch_days=3)
+
+        assert snapshot_rows("fct_days") == warehouse_rows(con, "fct_days")

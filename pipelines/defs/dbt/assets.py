@@ -12,6 +12,7 @@ from pydantic import Field
 
 from erp_core.timeutil import lima_today
 from pipelines import dbt_project
+from pipelines.defs.ops.jobs import recent_days_only
 from pipelines.defs.resources import DuckDBWarehouse
 
 
@@ -40,18 +41,31 @@ def dbt_defs() -> dg.Definitions:
         dbt: DbtCliResource,
         warehouse: DuckDBWarehouse,
     ):
-        args = ["build"]
-        if config.full_refresh:
-            args.append("--full-refresh")
-        else:
-            with warehouse.connect() as con:
+        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        lookback_days = dbt_project.default_lookback_days()
+        test_window_start = None
+        with warehouse.connect() as con:
+            if not config.full_refresh:
                 needed = dbt_project.lookback_days_needed(con, lima_today())
-            if needed and needed > dbt_project.default_lookback_days():
-                context.log.info(f"late days extracted: incremental marts reach back {needed} days")
-                args += ["--vars", json.dumps({"incremental_lookback_days": needed})]
-        with dbt_project.dbt_environment():
+                if needed and needed > lookback_days:
+                    context.log.info(
+                        f"late days extracted: incremental marts reach back {needed} days"
+                    )
+                    args += ["--vars", json.dumps({"incremental_lookback_days": needed})]
+                    lookback_days = needed
+                if recent_days_only(context.run):
+                    test_window_start = dbt_project.check_window_start(con)
+            dbt_project.record_build_window(
+                con,
+                context.run.run_id,
+                lookback_days=lookback_days,
+                full_refresh=config.full_refresh,
+            )
+        if test_window_start:
+            context.log.info(f"windowed models are tested from {test_window_start} on")
+        with dbt_project.dbt_environment(test_window_start=test_window_start):
             invocation = dbt.cli(args, context=context)
-            yield from invocation.stream()
+            yield from dbt_project.stream_asset_events(invocation, context)
         # Each invocation writes its own target folder; a failed one stays for its dbt.log.
         shutil.rmtree(invocation.target_path, ignore_errors=True)
         with warehouse.connect() as con:

@@ -9,6 +9,7 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
+from pipelines import quality
 from pipelines.defs.resources import DuckDBWarehouse, PostgresSource
 from pipelines.extract import SOURCE_TABLES, TableLoad, extract
 from pipelines.warehouse import RAW_SCHEMA
@@ -73,6 +74,9 @@ def extract_core_tables(
     core: PostgresSource,
     warehouse: DuckDBWarehouse,
 ):
+    # The checks after the extract validate with Great Expectations, seconds to import: the
+    # import overlaps the extract, which mostly waits on the core.
+    quality.preload_in_background()
     selected = context.selected_asset_keys
     tables = [t for t in SOURCE_TABLES if raw_key(t.name) in selected]
     days = [dt.date.fromisoformat(d) for d in config.days]

@@ -3,14 +3,18 @@
 import dagster as dg
 
 from pipelines import dbt_project
+from pipelines.defs.ops.jobs import recent_days_only
 from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.extract import SOURCE_TABLES
-from pipelines.snapshot import publish_snapshot
+from pipelines.snapshot import publish_snapshot, published_at
 from pipelines.warehouse import RAW_SCHEMA
 
 
-def _snapshot_inputs() -> tuple[list[dg.AssetKey], list[tuple[str, str]]]:
-    """The mart assets the snapshot waits for and the relations it copies.
+def _snapshot_inputs() -> tuple[
+    list[dg.AssetKey], list[tuple[str, str]], dict[tuple[str, str], str]
+]:
+    """The mart assets the snapshot waits for, the relations it copies, and the day columns of
+    those rebuilt by whole days.
 
     Without a dbt project yet, the raw extracts stand in for the marts.
     """
@@ -22,16 +26,22 @@ def _snapshot_inputs() -> tuple[list[dg.AssetKey], list[tuple[str, str]]]:
             return (
                 [translator.get_asset_key(node) for node in marts],
                 [dbt_project.relation_of(node) for node in marts],
+                {
+                    dbt_project.relation_of(node): column
+                    for node in marts
+                    if (column := dbt_project.day_column_of(node))
+                },
             )
     return (
         [dg.AssetKey([RAW_SCHEMA, t.name]) for t in SOURCE_TABLES],
         [(RAW_SCHEMA, t.name) for t in SOURCE_TABLES],
+        {},
     )
 
 
 @dg.definitions
 def snapshot_defs() -> dg.Definitions:
-    deps, relations = _snapshot_inputs()
+    deps, relations, day_columns = _snapshot_inputs()
 
     @dg.asset(
         name="warehouse_snapshot",
@@ -44,9 +54,20 @@ def snapshot_defs() -> dg.Definitions:
     def warehouse_snapshot(
         context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
     ) -> dg.MaterializeResult:
+        path = warehouse.resolved_snapshot_path()
         with warehouse.connect() as con:
+            # The hourly refresh patches the previous snapshot with the days rebuilt since it.
+            patch_days = None
+            previous = published_at(path) if recent_days_only(context.run) else None
+            if previous is not None:
+                patch_days = dbt_project.rebuilt_days_since(con, previous)
             published = publish_snapshot(
-                con, relations, warehouse.resolved_snapshot_path(), run_id=context.run.run_id
+                con,
+                relations,
+                path,
+                run_id=context.run.run_id,
+                day_columns=day_columns,
+                patch_days=patch_days,
             )
         return dg.MaterializeResult(
             metadata={
@@ -55,6 +76,7 @@ def snapshot_defs() -> dg.Definitions:
                 "dagster/row_count": dg.MetadataValue.int(sum(published.rows.values())),
                 "bytes": dg.MetadataValue.int(published.bytes),
                 "published_at": dg.MetadataValue.text(published.published_at.isoformat()),
+                "patched_days": dg.MetadataValue.int(-1 if patch_days is None else patch_days),
             }
         )
 

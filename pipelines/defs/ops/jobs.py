@@ -6,6 +6,14 @@ import dagster as dg
 # together with the in-process executor this makes the pipeline the warehouse's single writer.
 WRITER_TAGS = {"innovalogix/warehouse": "writer"}
 
+# What a run works on: the hourly refresh, on the days it rebuilt (the dbt tests of the windowed
+# models, the fact tables' expectations and the reconciliation check those days; the snapshot
+# replaces those days of the previous one; see pipelines.dbt_project.check_window_start); the
+# nightly run on everything (whole-table checks, a snapshot written anew). A full refresh works
+# on everything in either job.
+RUN_SCOPE_TAG = "innovalogix/scope"
+RECENT_DAYS = "recent_days"
+
 # Groups too slow for the hourly refresh (the ML assets, once they exist).
 NIGHTLY_ONLY_GROUPS = ("ml",)
 
@@ -13,6 +21,7 @@ materialize_all_job = dg.define_asset_job(
     name="materialize_all_job",
     selection=dg.AssetSelection.all(),
     description="The whole graph: extract, dbt models and tests, quality checks, snapshot.",
+    # Whole-table checks and a snapshot written anew (no RUN_SCOPE_TAG).
     tags=WRITER_TAGS,
 )
 
@@ -21,7 +30,13 @@ refresh_warehouse_job = dg.define_asset_job(
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*NIGHTLY_ONLY_GROUPS),
     description=(
         "Incremental refresh: the days that changed in the core, the dbt models, the checks and "
-        "a new snapshot; everything but the nightly-only groups."
+        "a new snapshot; everything but the nightly-only groups. Checks and snapshot cover the "
+        "days rebuilt."
     ),
-    tags=WRITER_TAGS,
+    tags={**WRITER_TAGS, RUN_SCOPE_TAG: RECENT_DAYS},
 )
+
+
+def recent_days_only(run: dg.DagsterRun) -> bool:
+    """Whether ``run`` works on the days it rebuilt only (its job carries the recent-days scope)."""
+    return run.tags.get(RUN_SCOPE_TAG) == RECENT_DAYS

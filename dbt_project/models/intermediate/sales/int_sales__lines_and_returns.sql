@@ -6,13 +6,18 @@
 
 with
 
-sales as (
+{#-
+    Both branches read sales and sale_lines: `not materialized` keeps the database from
+    computing each CTE whole once for the two, so that a filter on the date of the lines (the
+    incremental facts read a few days) reaches the scans.
+#}
+sales as not materialized (
 
     select * from {{ ref('stg_erp__sales') }}
 
 ),
 
-sale_lines as (
+sale_lines as not materialized (
 
     select * from {{ ref('stg_erp__sale_lines') }}
 

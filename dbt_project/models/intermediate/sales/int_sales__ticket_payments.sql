@@ -15,8 +15,10 @@ ranked as (
         sale_date,
         payment_method_code,
         amount_pen,
+        -- sale_date adds nothing to the partition (a sale has one date) but lets a filter on
+        -- the date reach the scan below the window
         row_number() over (
-            partition by sale_id
+            partition by sale_id, sale_date
             order by amount_pen desc, payment_method_code
         ) as method_rank
     from payments

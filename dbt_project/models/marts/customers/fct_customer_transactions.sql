@@ -33,6 +33,10 @@ customers as (
 payments as (
 
     select * from {{ ref('int_sales__ticket_payments') }}
+    {% if is_incremental() %}
+    -- only sales take their payments, and a sale is dated on its sale_date
+    where sale_date >= {{ incremental_start_date('transaction_date') }}
+    {% endif %}
 
 ),
 

@@ -18,7 +18,9 @@
 
 with
 
-daily_movements as (
+{#- Read four times below, each time for a few columns or days: `not materialized` keeps the
+    database from copying the whole table once first. #}
+daily_movements as not materialized (
 
     select * from {{ ref('int_inventory__daily_movements') }}
 
