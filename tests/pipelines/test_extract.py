@@ -68,6 +68,19 @@ def duckdb_type(data_type: str, precision, scale) -> str:
     }[data_type]
 
 
+def fail_extract_at(monkeypatch, table_name: str):
+    """From now on the extract loses its connection at ``table_name``; returns the real loader."""
+    load_table = extract._extract_table
+
+    def failing(con, table, *args):
+        if table.name == table_name:
+            raise RuntimeError("connection lost")
+        return load_table(con, table, *args)
+
+    monkeypatch.setattr(extract, "_extract_table", failing)
+    return load_table
+
+
 def test_every_core_table_has_exactly_one_extract(pipeline_env):
     names = [t.name for t in SOURCE_TABLES]
     assert len(names) == len(set(names))
@@ -204,20 +217,13 @@ def test_a_failure_midway_leaves_the_warehouse_as_it_was(
     run_extract()
     counts = warehouse_counts()
     add_sales_day(conn, chain, days[-1] + dt.timedelta(days=1))
-    load_table = extract._extract_table
-
-    def fail_at_kardex(con, table, *args):
-        if table.name == "kardex":
-            raise RuntimeError("connection lost")
-        return load_table(con, table, *args)
-
-    monkeypatch.setattr(extract, "_extract_table", fail_at_kardex)
+    load_table = fail_extract_at(monkeypatch, "kardex")
     with pytest.raises(RuntimeError, match="connection lost"):
         run_extract()
     # Sales were loaded before kardex failed, inside the same transaction: rolled back too.
     assert warehouse_counts() == counts
 
-    monkeypatch.setattr(extract, "_extract_table", load_table)
+    monkeypatch.setattr(extract, "_extract_table", load_table)  # the connection is back
     run_extract()
     assert warehouse_counts() == core_counts()
     assert_no_duplicates()
@@ -334,14 +340,7 @@ def test_the_load_settings_are_restored_after_the_extract_even_when_it_fails(
         assert set(seen) == {("FSST", 500)}
         assert settings(con) == before
 
-        load_table = extract._extract_table
-
-        def fail_at_kardex(con, table, *args):
-            if table.name == "kardex":
-                raise RuntimeError("connection lost")
-            return load_table(con, table, *args)
-
-        monkeypatch.setattr(extract, "_extract_table", fail_at_kardex)
+        fail_extract_at(monkeypatch, "kardex")
         with pytest.raises(RuntimeError, match="connection lost"):
             extract.extract(con, full_refresh=True)
         assert settings(con) == before
