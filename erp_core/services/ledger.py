@@ -40,7 +40,6 @@ class StockLedger:
     balances: dict[int, Balance] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
     _rows: list[tuple] = field(default_factory=list)
-    _document: Document | None = None
 
     @classmethod
     def of_locked(
@@ -90,8 +89,12 @@ class StockLedger:
     def quantity(self, product_id: int) -> Decimal:
         return self.balances[product_id].quantity
 
-    def issue(self, product_id: int, quantity, op: str, doc: Document) -> Movement:
-        """Goods out at the current weighted-average cost."""
+    def issue(self, product_id: int, quantity, op: str, doc: Document | None) -> Movement:
+        """Goods out at the current weighted-average cost.
+
+        ``doc`` None: the caller writes the kardex itself and never flushes (a sale, whose
+        number is taken by ``record_sale`` in the statement that writes it).
+        """
         try:
             movement = kardex.issue(self.balances[product_id], quantity)
         except InsufficientStock as exc:
@@ -110,17 +113,12 @@ class StockLedger:
         movement = kardex.receive_value(self.balances[product_id], quantity, total)
         return self._append(product_id, op, doc, movement)
 
-    def set_document(self, doc: Document) -> None:
-        """Name the document of movements valued before it had its number (a sale's)."""
-        self._document = doc
-
     def _append(self, product_id: int, op: str, doc: Document | None, m: Movement) -> Movement:
         self.balances[product_id] = m.balance
         self._rows.append((product_id, op, doc, m))
         return m
 
-    def _kardex_row(self, product_id: int, op: str, doc: Document | None, m: Movement) -> tuple:
-        doc = doc or self._document
+    def _kardex_row(self, product_id: int, op: str, doc: Document, m: Movement) -> tuple:
         b = m.balance
         return (business_date(self.moved_at), self.moved_at, self.store_id, product_id, op,
                 doc.doc_type, doc.serie, doc.number, doc.source_table, doc.source_id,
@@ -131,18 +129,6 @@ class StockLedger:
         """Append the kardex rows and write the new balances back, in one statement."""
         if not self._rows:
             return
-        query, params = self.flush_statement()
-        self.conn.execute(f"with {query} select 1", params)
-        self._rows.clear()
-
-    def flush_statement(self, document_cte: str | None = None) -> tuple[str, dict]:
-        """The CTEs that append the kardex rows and update the balances, with their parameters.
-
-        Returned so that a caller can fold them into its own statement (a sale writes its
-        header, lines and kardex in one round trip). With ``document_cte``, the serie, number
-        and source id of every row come from that CTE's ``serie, number, source_id`` columns
-        (a sale's number is only known inside the statement that takes it).
-        """
         rows = [self._kardex_row(*row) for row in self._rows]
         columns = list(zip(*rows, strict=True))
         touched = sorted({row[0] for row in self._rows})
@@ -156,21 +142,17 @@ class StockLedger:
         types = ["date", "timestamptz", "bigint", "bigint", "text", "text", "text", "integer",
                  "text", "bigint"] + ["numeric"] * 9  # fmt: skip
         arrays = ", ".join(f"%(k{i})s::{t}[]" for i, t in enumerate(types))
-        source = f"unnest({arrays}) as u({', '.join(f'c{i}' for i in range(len(types)))})"
-        selected = [f"u.c{i}" for i in range(len(types))]
-        if document_cte:
-            selected[6:8], selected[9] = ["d.serie", "d.number"], "d.source_id"
-            source = f"{document_cte} d cross join {source}"
-        query = (
-            "kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
+        self.conn.execute(
+            "with kardex_rows as (insert into kardex (movement_date, moved_at, store_id, "
             "product_id, operation_type, doc_type, serie, number, source_table, source_id, "
             "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
             "balance_quantity, balance_unit_cost, balance_value) "
-            f"select {', '.join(selected)} from {source}), "
-            "balance_rows as (update stock_balances b set quantity = u.q, "
+            f"select * from unnest({arrays})) "
+            "update stock_balances b set quantity = u.q, "
             "unit_cost = u.c, total_value = u.v, last_movement_at = %(at)s "
             "from unnest(%(bp)s::bigint[], %(bq)s::numeric[], "
             "%(bc)s::numeric[], %(bv)s::numeric[]) as u(p, q, c, v) "
-            "where b.store_id = %(store)s and b.product_id = u.p)"
+            "where b.store_id = %(store)s and b.product_id = u.p",
+            params,
         )
-        return query, params
+        self._rows.clear()
