@@ -63,8 +63,9 @@ class SaleResult:
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry.
 
-    Two statements: claim the key, read the store and products and lock their balances; then
-    the database function ``record_sale`` numbers and writes what Python valued.
+    Two statements: claim the key (taking the sale's id), read the store and products and lock
+    their balances; then the database function ``record_sale`` numbers and writes what Python
+    valued.
     """
     idempotency.check_key(request.idempotency_key)
     try:
@@ -89,7 +90,7 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     context = _claim_and_lock(conn, req, sale_date)
     if context is None:  # applied before: answer as the first time
         return _stored_result(conn, idempotency.claim(conn, req.idempotency_key, "sale"))
-    store, products, discounts, balances = context
+    sale_id, store, products, discounts, balances = context
 
     priced = []
     for line, quantity in zip(req.lines, quantities, strict=True):
@@ -130,14 +131,14 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     ]  # fmt: skip
     payments = [{"method": p.method, "amount": round_cents(p.amount)} for p in req.payments]
     rows = conn.execute(
-        "select sale_id, serie, number, sale_line_id from record_sale("
+        "select serie, number, sale_line_id from record_sale("
         "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
-        (store.store_id, req.doc_type, req.serie, "F" if req.doc_type == FACTURA else "B",
-         sale_date, sold_at, req.customer_id, req.channel, taxable, exempt, igv, discount,
-         total, req.idempotency_key, _json(lines), _json(payments)),
+        (sale_id, store.store_id, req.doc_type, req.serie,
+         "F" if req.doc_type == FACTURA else "B", sale_date, sold_at, req.customer_id,
+         req.channel, taxable, exempt, igv, discount, total, _json(lines), _json(payments)),
     ).fetchall()  # fmt: skip
-    sale_id, serie, number = rows[0][:3]
-    line_ids = [row[3] for row in rows]
+    serie, number = rows[0][:2]
+    line_ids = [row[2] for row in rows]
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
@@ -149,13 +150,16 @@ def _json(records: list[dict]) -> str:
 def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
     """Claim the idempotency key, read store, products and promotions, lock the balances.
 
-    Returns None when the key was already claimed (a retry). The key's unique index makes a
-    concurrent retry wait here until the first attempt commits or rolls back.
+    The sale's id is taken with the claim and stored as the key's result, so the key row is
+    written once. Returns None when the key was already claimed (a retry). The key's unique
+    index makes a concurrent retry wait here until the first attempt commits or rolls back.
     """
     skus = [line.sku for line in req.lines]
     rows = conn.execute(
-        "with claim as (insert into idempotency_keys (key, operation) values (%(key)s, 'sale') "
-        "  on conflict (key) do nothing returning key), "
+        "with claim as (insert into idempotency_keys (key, operation, result) values (%(key)s, "
+        "  'sale', jsonb_build_object('sale_id', nextval('sales_sale_id_seq'), "
+        "  'sale_date', %(day)s::date)) on conflict (key) do nothing "
+        "  returning (result->>'sale_id')::bigint as sale_id), "
         "store as (select store_id, code from stores where code = %(store)s), "
         "product as (select product_id, sku, list_price, igv_affectation, supplier_id "
         "  from products where sku = any(%(skus)s) and is_active order by product_id), "
@@ -163,7 +167,7 @@ def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
         "  select b.product_id, b.quantity, b.unit_cost, b.total_value from stock_balances b "
         "  where b.product_id = p.product_id and b.store_id = (select store_id from store) "
         "  for update of b) b) "
-        "select (select count(*) from claim), s.store_id, s.code, p.product_id, p.sku, "
+        "select (select sale_id from claim), s.store_id, s.code, p.product_id, p.sku, "
         "  p.list_price, p.igv_affectation, p.supplier_id, promo.discount_pct, "
         "  promo.promotion_id, l.quantity, l.unit_cost, l.total_value "
         "from (select 1) one left join store s on true "
@@ -175,7 +179,8 @@ def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
         "left join locked l on l.product_id = p.product_id",
         {"key": req.idempotency_key, "store": req.store_code, "skus": list(set(skus)), "day": day},
     ).fetchall()
-    if rows[0][0] == 0:
+    sale_id = rows[0][0]
+    if sale_id is None:
         return None
     if rows[0][1] is None:
         raise NotFound("store", req.store_code)
@@ -186,7 +191,7 @@ def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
             raise NotFound("product", sku)
     discounts = {r[3]: (r[8], r[9]) for r in rows if r[8] is not None}
     balances = {r[3]: Balance(r[10], r[11], r[12]) for r in rows if r[10] is not None}
-    return store, products, discounts, balances
+    return sale_id, store, products, discounts, balances
 
 
 def _stored_result(conn, stored: dict) -> SaleResult:
