@@ -148,40 +148,20 @@ def _json(records: list[dict]) -> str:
 
 
 def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
-    """Claim the idempotency key, read store, products and promotions, lock the balances.
+    """Claim the idempotency key (taking the sale's id), read store, products and promotions,
+    lock the balances: the database function ``claim_sale``.
 
-    The sale's id is taken with the claim and stored as the key's result, so the key row is
-    written once. Returns None when the key was already claimed (a retry). The key's unique
-    index makes a concurrent retry wait here until the first attempt commits or rolls back.
+    Returns None when the key was already claimed (a retry). The key's unique index makes a
+    concurrent retry wait here until the first attempt commits or rolls back.
     """
     skus = [line.sku for line in req.lines]
     rows = conn.execute(
-        "with claim as (insert into idempotency_keys (key, operation, result) values (%(key)s, "
-        "  'sale', jsonb_build_object('sale_id', nextval('sales_sale_id_seq'), "
-        "  'sale_date', %(day)s::date)) on conflict (key) do nothing "
-        "  returning (result->>'sale_id')::bigint as sale_id), "
-        "store as (select store_id, code from stores where code = %(store)s), "
-        "product as (select product_id, sku, list_price, igv_affectation, supplier_id "
-        "  from products where sku = any(%(skus)s) and is_active order by product_id), "
-        "locked as (select b.* from product p cross join lateral ("  # one key lookup each
-        "  select b.product_id, b.quantity, b.unit_cost, b.total_value from stock_balances b "
-        "  where b.product_id = p.product_id and b.store_id = (select store_id from store) "
-        "  for update of b) b) "
-        "select (select sale_id from claim), s.store_id, s.code, p.product_id, p.sku, "
-        "  p.list_price, p.igv_affectation, p.supplier_id, promo.discount_pct, "
-        "  promo.promotion_id, l.quantity, l.unit_cost, l.total_value "
-        "from (select 1) one left join store s on true "
-        "left join product p on s.store_id is not null "
-        "left join lateral (select discount_pct, promotion_id from promotions pr "
-        "  where pr.product_id = p.product_id and (pr.store_id is null or pr.store_id = s.store_id)"
-        "  and %(day)s between pr.starts_on and pr.ends_on order by discount_pct desc limit 1) "
-        "  promo on true "
-        "left join locked l on l.product_id = p.product_id",
-        {"key": req.idempotency_key, "store": req.store_code, "skus": list(set(skus)), "day": day},
+        "select * from claim_sale(%s, %s, %s, %s)",
+        (req.idempotency_key, day, req.store_code, list(set(skus))),
     ).fetchall()
-    sale_id = rows[0][0]
-    if sale_id is None:
+    if not rows:
         return None
+    sale_id = rows[0][0]
     if rows[0][1] is None:
         raise NotFound("store", req.store_code)
     store = Store(rows[0][1], rows[0][2])
