@@ -93,19 +93,26 @@ begin
     select s.store_id, s.code into v_store_id, v_store_code
     from stores s where s.code = p_store_code::char(4);
 
-    perform from stock_balances b
-    where b.store_id = v_store_id and b.product_id in (
-        select p.product_id from products p where p.sku = any(p_skus) and p.is_active)
-    order by b.product_id
-    for update;
-
     return query
+    with product as materialized (
+        select p.product_id, p.sku, p.list_price, p.igv_affectation, p.supplier_id
+        from products p
+        where v_store_id is not null and p.sku = any(p_skus) and p.is_active
+        order by p.product_id
+    ),
+    locked as materialized (  -- one key lookup a product, locked in product order
+        select b.product_id, b.quantity, b.unit_cost, b.total_value
+        from product p cross join lateral (
+            select b.product_id, b.quantity, b.unit_cost, b.total_value from stock_balances b
+            where b.product_id = p.product_id and b.store_id = v_store_id
+            for update of b) b
+    )
     select v_sale_id, v_store_id, v_store_code, p.product_id, p.sku, p.list_price,
-        p.igv_affectation, p.supplier_id, promo.discount_pct, promo.promotion_id, b.quantity,
-        b.unit_cost, b.total_value
+        p.igv_affectation, p.supplier_id, promo.discount_pct, promo.promotion_id, l.quantity,
+        l.unit_cost, l.total_value
     from (select 1) one
-    left join products p on v_store_id is not null and p.sku = any(p_skus) and p.is_active
-    left join stock_balances b on b.product_id = p.product_id and b.store_id = v_store_id
+    left join product p on true
+    left join locked l on l.product_id = p.product_id
     left join lateral (
         select pr.discount_pct, pr.promotion_id from promotions pr
         where pr.product_id = p.product_id
