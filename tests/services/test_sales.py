@@ -192,3 +192,30 @@ def test_sale_commits_on_its_own_or_inside_the_callers_transaction(
     conn.rollback()
     expected = 0 if inside_callers_transaction else 1
     assert conn.execute("select count(*) from sales").fetchone()[0] == expected
+
+
+def table_activity(conn, table: str) -> tuple[int, int]:
+    """(sequential scans, rows updated) of ``table`` so far, this session's counts included."""
+    conn.execute("select pg_stat_force_next_flush()")
+    conn.commit()  # the backend flushes its counters when it goes idle after a transaction
+    return conn.execute(
+        "select seq_scan, n_tup_upd from pg_stat_user_tables where relname = %s", (table,)
+    ).fetchone()
+
+
+def test_a_terminal_never_scans_or_rewrites_the_idempotency_keys(conn, chain):
+    """A POS connection lives for days and keeps its plans: a statement that scanned the key
+    table would read every key ever claimed, once per sale (migration 0004)."""
+    price = conn.execute("select list_price from products where sku = 'SKU0001'").fetchone()[0]
+    stock_up(conn, chain, "0001", "SKU0001", 100, "5.00")
+    for i in range(8):  # past the five custom plans after which a session settles on one
+        sell(conn, sale(f"warm-{i}", [("SKU0001", "1")], [("cash", price)]))
+    scans_before, updates_before = table_activity(conn, "idempotency_keys")
+    results = [sell(conn, sale(f"k{i}", [("SKU0001", "1")], [("cash", price)])) for i in range(30)]
+    scans_after, updates_after = table_activity(conn, "idempotency_keys")
+    assert (scans_after, updates_after) == (scans_before, updates_before)
+    stored = conn.execute("select result from idempotency_keys where key = 'k29'").fetchone()[
+        0
+    ]  # written with the claim, before the sale existed
+    last = results[-1]
+    assert (stored["sale_id"], stored["sale_date"]) == (last.sale_id, last.sale_date.isoformat())
