@@ -10,7 +10,7 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-demo bench-extract clean
+.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-demo bench-extract clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -43,6 +43,10 @@ test: lint
 
 bench-sales: setup
 	uv run python bench/bench_sales.py
+
+# The server's own ceiling for a sale (pgbench drives the sale's functions), beside tpcb-like.
+bench-sales-ceiling: setup
+	uv run python bench/bench_sales_ceiling.py
 
 bench-demo: setup
 	uv run python bench/bench_demo_data.py
