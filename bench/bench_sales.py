@@ -119,14 +119,25 @@ def init_pgbench(url: str) -> None:
                    check=True, capture_output=True)  # fmt: skip
 
 
-def run_pgbench(url: str, clients: int, seconds: float) -> float:
-    name = conninfo_to_dict(url)["dbname"]
+def pgbench_tps(url: str, script: list[str], clients: int, seconds: float) -> float:
+    """Transactions a second of a pgbench run of ``script`` (e.g. ``["-b", "tpcb-like"]``)."""
     out = subprocess.run(
-        [pgbench_binary(), "-b", "tpcb-like", "-c", str(clients), "-j", "2",
-         "-T", str(int(seconds)), name],
+        [pgbench_binary(), *script, "-c", str(clients), "-j", "2", "-T", str(int(seconds)),
+         conninfo_to_dict(url)["dbname"]],
         env=pgbench_env(url), check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def run_pgbench(url: str, clients: int, seconds: float) -> float:
+    return pgbench_tps(url, ["-b", "tpcb-like"], clients, seconds)
+
+
+def print_header(clients: int, rounds: int, seconds: float) -> None:
+    when = dt.datetime.now().isoformat(timespec="seconds")
+    print(f"date: {when}  machine: {platform.machine()} {os.cpu_count()} cores  "
+          f"clients: {clients}  rounds: {rounds} x {seconds:g} s a side  "
+          f"load: {os.getloadavg()}")  # fmt: skip
 
 
 def main() -> None:
@@ -138,10 +149,7 @@ def main() -> None:
     server = db.server_url()
     sales_db = db.create_database(server, "bench_sales")
     pgbench_db = db.create_database(server, "bench_pgbench")
-    when = dt.datetime.now().isoformat(timespec="seconds")
-    print(f"date: {when}  machine: {platform.machine()} {os.cpu_count()} cores  "
-          f"clients: {args.clients}  rounds: {args.rounds} x {args.seconds:g} s a side  "
-          f"load: {os.getloadavg()}")  # fmt: skip
+    print_header(args.clients, args.rounds, args.seconds)
     ratios = []
     try:
         prepare(sales_db, args.clients)

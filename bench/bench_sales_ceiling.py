@@ -18,16 +18,11 @@ Usage: uv run python bench/bench_sales_ceiling.py [--seconds 10] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
-import re
 import statistics
-import subprocess
 import tempfile
 
-from bench_sales import SKUS, init_pgbench, pgbench_binary, pgbench_env, prepare, run_pgbench
-from psycopg.conninfo import conninfo_to_dict
+from bench_sales import SKUS, init_pgbench, pgbench_tps, prepare, print_header, run_pgbench
 
 from erp_core import db
 
@@ -80,12 +75,7 @@ def run_script(url: str, script: str, seconds: float) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".sql") as file:
         file.write(script)
         file.flush()
-        out = subprocess.run(
-            [pgbench_binary(), "-n", "-f", file.name, "-c", str(CLIENTS), "-j", "2",
-             "-T", str(int(seconds)), conninfo_to_dict(url)["dbname"]],
-            env=pgbench_env(url), check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+        return pgbench_tps(url, ["-n", "-f", file.name], CLIENTS, seconds)
 
 
 def main() -> None:
@@ -96,10 +86,7 @@ def main() -> None:
     server = db.server_url()
     sales_db = db.create_database(server, "bench_ceiling")
     pgbench_db = db.create_database(server, "bench_pgbench")
-    when = dt.datetime.now().isoformat(timespec="seconds")
-    print(f"date: {when}  machine: {platform.machine()} {os.cpu_count()} cores  "
-          f"clients: {CLIENTS}  rounds: {args.rounds} x {args.seconds:g} s a side  "
-          f"load: {os.getloadavg()}")  # fmt: skip
+    print_header(CLIENTS, args.rounds, args.seconds)
     ratios: dict[str, list[float]] = {"two-calls": [], "one-call": []}
     try:
         prepare(sales_db, CLIENTS)
