@@ -60,3 +60,12 @@ def insert_customer(conn, doc_type: str = "1", vault: PiiVault | None = None, n:
     customer = CustomerInput(doc_type, number, f"Cliente {n}", f"cliente{n}@correo.pe",
                              f"98765{n:04d}")  # fmt: skip
     return register_customer(conn, vault or PiiVault.generate(), customer)
+
+
+def table_activity(conn, table: str) -> tuple[int, int]:
+    """(sequential scans, rows updated) of ``table`` so far, this session's counts included."""
+    conn.execute("select pg_stat_force_next_flush()")
+    conn.commit()  # the backend flushes its counters when it goes idle after a transaction
+    return conn.execute(
+        "select seq_scan, n_tup_upd from pg_stat_user_tables where relname = %s", (table,)
+    ).fetchone()

@@ -32,15 +32,22 @@ def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] 
     if inserted:
         return None
     row = conn.execute(
-        "select operation, result from idempotency_keys where key = %s", (key,)
-    ).fetchone()
+        "select operation, result from idempotency_keys where key = %s", (key,), prepare=False
+    ).fetchone()  # not prepared, as in record()
     if row[0] != operation:
         raise ValueError(f"idempotency key {key!r} was already used for {row[0]}, not {operation}")
     return row[1]
 
 
 def record(conn: psycopg.Connection, key: str, result: dict[str, Any]) -> None:
+    """Store the operation's result with its key.
+
+    Planned anew each time (not prepared): a plan kept by a long-lived connection from when
+    the key table was small is a sequential scan, which reads every key once the table has grown
+    (until the next ANALYZE). Planning a key lookup costs far less than that.
+    """
     conn.execute(
         "update idempotency_keys set result = %s::jsonb where key = %s",
         (json.dumps(result, default=str), key),
+        prepare=False,
     )

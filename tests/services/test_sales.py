@@ -8,7 +8,7 @@ from erp_core.pii import PiiVault
 from erp_core.services import catalog
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
-from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up
+from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up, table_activity
 from tests.test_pii import assert_no_plaintext
 
 
@@ -192,15 +192,6 @@ def test_sale_commits_on_its_own_or_inside_the_callers_transaction(
     conn.rollback()
     expected = 0 if inside_callers_transaction else 1
     assert conn.execute("select count(*) from sales").fetchone()[0] == expected
-
-
-def table_activity(conn, table: str) -> tuple[int, int]:
-    """(sequential scans, rows updated) of ``table`` so far, this session's counts included."""
-    conn.execute("select pg_stat_force_next_flush()")
-    conn.commit()  # the backend flushes its counters when it goes idle after a transaction
-    return conn.execute(
-        "select seq_scan, n_tup_upd from pg_stat_user_tables where relname = %s", (table,)
-    ).fetchone()
 
 
 def test_a_terminal_never_scans_or_rewrites_the_idempotency_keys(conn, chain):
