@@ -63,9 +63,9 @@ class SaleResult:
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry.
 
-    Two statements: claim the key (taking the sale's id), read the store and products and lock
-    their balances; then the database function ``record_sale`` numbers and writes what Python
-    valued.
+    Two statements, both database functions: ``claim_sale`` claims the key (taking the sale's
+    id), reads the store and products and locks their balances; Python values the sale; then
+    ``record_sale`` numbers and writes it.
     """
     idempotency.check_key(request.idempotency_key)
     try:
