@@ -59,25 +59,54 @@ def prepare(url: str, clients: int) -> None:
 def terminal(url: str, index: int, seconds: float, round_no: int, ready, go, results) -> None:
     """One POS terminal: connect and warm up (imports, prepared statements), then sell."""
     rng = random.Random(index * 1000 + round_no)
-
-    def ticket(key: str) -> SaleRequest:
-        skus = rng.sample(range(SKUS), 3)
-        return SaleRequest(
-            key, "0001", [SaleLineInput(f"B{s:05d}", Decimal(1)) for s in skus],
-            [PaymentInput("yape", Decimal("17.70"))], serie=f"B{index + 1:03d}",
-        )  # fmt: skip
-
     with db.connect(url) as conn:
         for warm in range(6):  # psycopg prepares a statement on its 5th execution
-            sell(conn, ticket(f"warm-{round_no}-{index}-{warm}"))
+            sell(conn, ticket(rng, f"warm-{round_no}-{index}-{warm}", index))
         ready.put(index)
         go.wait()
         done = 0
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            sell(conn, ticket(f"bench-{round_no}-{index}-{done}"))
+            sell(conn, ticket(rng, f"bench-{round_no}-{index}-{done}", index))
             done += 1
         results.put(done)
+
+
+def ticket(rng: random.Random, key: str, terminal_index: int) -> SaleRequest:
+    """A 3-line boleta of distinct random SKUs on the terminal's own serie."""
+    skus = rng.sample(range(SKUS), 3)
+    return SaleRequest(
+        key, "0001", [SaleLineInput(f"B{s:05d}", Decimal(1)) for s in skus],
+        [PaymentInput("yape", Decimal("17.70"))], serie=f"B{terminal_index + 1:03d}",
+    )  # fmt: skip
+
+
+def cpu_per_sale(url: str, sales: int = 1000) -> str:
+    """CPU of one terminal and of its Postgres backend per sale, alone on the server.
+
+    Steadier than the 8-client ratio on a shared machine: CPU time, not wall time. The
+    backend's CPU is read from /proc, so only for a server on this machine.
+    """
+    rng = random.Random(0)
+    with db.connect(url) as conn:
+        for warm in range(6):
+            sell(conn, ticket(rng, f"cpu-warm-{warm}", 0))
+        stat = Path(f"/proc/{conn.info.backend_pid}/stat")
+
+        def backend_seconds() -> float | None:
+            if not stat.exists():
+                return None
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        client, backend = time.process_time(), backend_seconds()
+        for n in range(sales):
+            sell(conn, ticket(rng, f"cpu-{n}", 0))
+        client, backend_after = time.process_time() - client, backend_seconds()
+    text = f"one connection, {sales:,} sales: client {1000 * client / sales:.2f} ms"
+    if backend is None or backend_after is None:
+        return text + " of CPU a sale (backend not on this machine)"
+    return text + f", backend {1000 * (backend_after - backend) / sales:.2f} ms of CPU a sale"
 
 
 def run_services(url: str, clients: int, seconds: float, round_no: int) -> float:
@@ -153,6 +182,7 @@ def main() -> None:
     ratios = []
     try:
         prepare(sales_db, args.clients)
+        print(cpu_per_sale(sales_db))
         init_pgbench(pgbench_db)
         # Interleaved rounds: the load other work puts on a shared machine drifts, and each
         # ratio compares two measurements taken seconds apart.
