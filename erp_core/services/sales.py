@@ -89,7 +89,7 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     ]
     context = _claim_and_lock(conn, req, sale_date)
     if context is None:  # applied before: answer as the first time
-        return _stored_result(conn, idempotency.claim(conn, req.idempotency_key, "sale"))
+        return _stored_result(conn, idempotency.stored_result(conn, req.idempotency_key, "sale"))
     sale_id, store, products, discounts, balances = context
 
     priced = []
