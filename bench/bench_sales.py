@@ -57,9 +57,12 @@ def prepare(url: str, clients: int) -> None:
 
 
 def terminal(url: str, index: int, seconds: float, round_no: int, ready, go, results) -> None:
-    """One POS terminal: connect and warm up (imports, prepared statements), then sell."""
+    """One POS terminal: connect and warm up (imports, prepared statements), then sell.
+
+    Autocommit, as a POS terminal's connection is: each sale is its own transaction.
+    """
     rng = random.Random(index * 1000 + round_no)
-    with db.connect(url) as conn:
+    with db.connect(url, autocommit=True) as conn:
         for warm in range(6):  # psycopg prepares a statement on its 5th execution
             sell(conn, ticket(rng, f"warm-{round_no}-{index}-{warm}", index))
         ready.put(index)
@@ -88,7 +91,7 @@ def cpu_per_sale(url: str, sales: int = 1000) -> str:
     backend's CPU is read from /proc, so only for a server on this machine.
     """
     rng = random.Random(0)
-    with db.connect(url) as conn:
+    with db.connect(url, autocommit=True) as conn:
         for warm in range(6):
             sell(conn, ticket(rng, f"cpu-warm-{warm}", 0))
         stat = Path(f"/proc/{conn.info.backend_pid}/stat")

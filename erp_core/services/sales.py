@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
-from erp_core.domain.documents import BOLETA, FACTURA, RUC
-from erp_core.domain.kardex import OP_SALE, Balance
-from erp_core.domain.money import GRAVADO, line_amounts, round_cents
+from erp_core.domain.documents import BOLETA, FACTURA
 from erp_core.services import idempotency
-from erp_core.services.errors import InvalidInput, NotFound
-from erp_core.services.ledger import StockLedger
-from erp_core.services.lookups import Product, Store, positive_quantity
+from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.lookups import positive_quantity
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
@@ -60,26 +58,35 @@ class SaleResult:
     line_ids: list[int] = field(default_factory=list)
 
 
+POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     """Record a sale; refused whole (nothing written) if any rule fails. Safe to retry.
 
-    Two statements, both database functions: ``claim_sale`` claims the key (taking the sale's
-    id), reads the store and products and locks their balances; Python values the sale; then
-    ``record_sale`` numbers and writes it.
+    One statement: the database function ``post_sale`` (migration 0005) claims the key, prices
+    the lines, locks and values the balances, numbers and writes the sale. On an autocommit
+    connection outside a transaction that statement is the transaction: one round trip.
     """
     idempotency.check_key(request.idempotency_key)
+    arguments = _arguments(request)
     try:
-        with conn.transaction():
-            return _sell(conn, request)
-    except psycopg.errors.NoDataFound:  # record_sale found no such serie
-        raise InvalidInput(
-            "serie", request.serie, f"no comprobante serie of type {request.doc_type}"
-        ) from None
+        if conn.autocommit and conn.info.transaction_status == TransactionStatus.IDLE:
+            row = conn.execute(POST_SALE, arguments).fetchone()
+        else:
+            with conn.transaction():
+                row = conn.execute(POST_SALE, arguments).fetchone()
+    except psycopg.Error as error:
+        refusal = _refusal(error, request)
+        if refusal is None:
+            raise
+        raise refusal from None
+    sale_id, sale_date, serie, number, total, taxable, igv, line_ids, _ = row
+    return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
-def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
-    sold_at = req.sold_at or now()
-    sale_date = business_date(sold_at)
+def _arguments(req: SaleRequest) -> tuple:
+    """``post_sale``'s arguments, after the checks that need no data (one row each)."""
     if req.doc_type not in (BOLETA, FACTURA):
         raise InvalidInput("doc_type", req.doc_type, "must be 03 (boleta) or 01 (factura)")
     if not req.lines:
@@ -87,132 +94,35 @@ def _sell(conn: psycopg.Connection, req: SaleRequest) -> SaleResult:
     quantities = [
         positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(req.lines, 1)
     ]
-    context = _claim_and_lock(conn, req, sale_date)
-    if context is None:  # applied before: answer as the first time
-        return _stored_result(conn, idempotency.stored_result(conn, req.idempotency_key, "sale"))
-    sale_id, store, products, discounts, balances = context
-
-    priced = []
-    for line, quantity in zip(req.lines, quantities, strict=True):
-        product = products[line.sku]
-        if line.unit_price is not None:
-            price, pct, promotion_id = line.unit_price, Decimal(0), None
-        else:
-            price = product.list_price
-            pct, promotion_id = discounts.get(product.product_id, (Decimal(0), None))
-        amounts = line_amounts(price, quantity, product.igv_affectation, pct)
-        priced.append((product, quantity, amounts, promotion_id))
-    zero = Decimal("0.00")
-    total = sum((a.line_total for _, _, a, _ in priced), zero)
-    taxable = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation == GRAVADO), zero)
-    exempt = sum((a.taxable_amount for p, _, a, _ in priced if p.igv_affectation != GRAVADO), zero)
-    igv = sum((a.igv_amount for _, _, a, _ in priced), zero)
-    discount = sum((a.discount_amount for _, _, a, _ in priced), zero)
-
-    _check_customer(conn, req, total)
-    _check_payments(req.payments, total)
-
-    ledger = StockLedger.of_locked(
-        conn, store.store_id, store.code, {p.product_id: p.sku for p in products.values()},
-        sold_at, balances,
+    _check_payments(req.payments)
+    sold_at = req.sold_at or now()
+    return (
+        req.idempotency_key, req.store_code, req.doc_type, req.serie, business_date(sold_at),
+        sold_at, req.customer_id, req.channel, [line.sku for line in req.lines], quantities,
+        [line.unit_price for line in req.lines], [p.method for p in req.payments],
+        [p.amount for p in req.payments],
     )  # fmt: skip
-    movements = [ledger.issue(p.product_id, qty, OP_SALE, None) for p, qty, _, _ in priced]
-    lines = [
-        {"line_no": line_no, "product_id": product.product_id, "quantity": quantity,
-         "list_price": a.list_price, "unit_price": a.unit_price,
-         "discount_amount": a.discount_amount, "promotion_id": promotion_id,
-         "igv_affectation": product.igv_affectation, "taxable_amount": a.taxable_amount,
-         "igv_amount": a.igv_amount, "line_total": a.line_total,
-         "unit_cost": m.unit_cost_out, "cost_amount": m.total_out,
-         "balance_quantity": m.balance.quantity, "balance_unit_cost": m.balance.unit_cost,
-         "balance_value": m.balance.value}
-        for line_no, ((product, quantity, a, promotion_id), m) in enumerate(
-            zip(priced, movements, strict=True), 1)
-    ]  # fmt: skip
-    payments = [{"method": p.method, "amount": round_cents(p.amount)} for p in req.payments]
-    rows = conn.execute(
-        "select serie, number, sale_line_id from record_sale("
-        "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
-        (sale_id, store.store_id, req.doc_type, req.serie,
-         "F" if req.doc_type == FACTURA else "B", sale_date, sold_at, req.customer_id,
-         req.channel, taxable, exempt, igv, discount, total, _json(lines), _json(payments)),
-    ).fetchall()  # fmt: skip
-    serie, number = rows[0][:2]
-    line_ids = [row[2] for row in rows]
-    return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
-def _json(records: list[dict]) -> str:
-    """JSON for the write function; decimals as strings, so no value passes through a float."""
-    return json.dumps(records, default=str, separators=(",", ":"))
-
-
-def _claim_and_lock(conn, req: SaleRequest, day: dt.date):
-    """Claim the idempotency key (taking the sale's id), read store, products and promotions,
-    lock the balances: the database function ``claim_sale``.
-
-    Returns None when the key was already claimed (a retry). The key's unique index makes a
-    concurrent retry wait here until the first attempt commits or rolls back.
-    """
-    skus = [line.sku for line in req.lines]
-    rows = conn.execute(
-        "select * from claim_sale(%s, %s, %s, %s)",
-        (req.idempotency_key, day, req.store_code, list(set(skus))),
-    ).fetchall()
-    if not rows:
+def _refusal(error: psycopg.Error, req: SaleRequest) -> Exception | None:
+    """The service's own error for a rule ``post_sale`` refused the sale by; None otherwise."""
+    if error.sqlstate == "P0002":  # no such serie
+        return InvalidInput("serie", req.serie, f"no comprobante serie of type {req.doc_type}")
+    if error.sqlstate not in ("IL404", "IL409", "IL422"):
         return None
-    sale_id = rows[0][0]
-    if rows[0][1] is None:
-        raise NotFound("store", req.store_code)
-    store = Store(rows[0][1], rows[0][2])
-    products = {r[4]: Product(*r[3:8]) for r in rows if r[3] is not None}
-    for sku in skus:
-        if sku not in products:
-            raise NotFound("product", sku)
-    discounts = {r[3]: (r[8], r[9]) for r in rows if r[8] is not None}
-    balances = {r[3]: Balance(r[10], r[11], r[12]) for r in rows if r[10] is not None}
-    return sale_id, store, products, discounts, balances
+    detail = json.loads(error.diag.message_detail, parse_float=Decimal)
+    if error.sqlstate == "IL404":
+        return NotFound(detail["entity"], detail["key"])
+    if error.sqlstate == "IL409":
+        return InsufficientStock(
+            detail["product"], detail["store"], Decimal(detail["stock"]),
+            Decimal(detail["requested"]),
+        )  # fmt: skip
+    return InvalidInput(detail["field"], detail["value"], detail["reason"])
 
 
-def _stored_result(conn, stored: dict) -> SaleResult:
-    """The answer to a retried sale, read back from what the first attempt wrote."""
-    sale_id, sale_date = stored["sale_id"], dt.date.fromisoformat(stored["sale_date"])
-    serie, number, total, taxable, igv = conn.execute(
-        "select serie, number, total_amount, taxable_amount, igv_amount from sales "
-        "where sale_id = %s and sale_date = %s",
-        (sale_id, sale_date),
-    ).fetchone()
-    line_ids = [
-        row[0]
-        for row in conn.execute(
-            "select sale_line_id from sale_lines where sale_id = %s and sale_date = %s "
-            "order by line_no",
-            (sale_id, sale_date),
-        )
-    ]
-    return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
-
-
-def _check_customer(conn, req: SaleRequest, total: Decimal) -> None:
-    customer = None
-    if req.customer_id is not None:
-        customer = conn.execute(
-            "select doc_type, is_blocked from customers where customer_id = %s",
-            (req.customer_id,),
-        ).fetchone()
-        if customer is None:
-            raise NotFound("customer", req.customer_id)
-    if req.doc_type == FACTURA and (customer is None or customer[0] != RUC):
-        raise InvalidInput("customer_id", req.customer_id, "a factura requires a customer with RUC")
-    if req.doc_type == BOLETA and total > IDENTIFIED_BOLETA_THRESHOLD and customer is None:
-        raise InvalidInput(
-            "customer_id",
-            None,
-            f"a boleta of S/ {total:,.2f} (over S/ 700) must identify the buyer",
-        )
-
-
-def _check_payments(payments: list[PaymentInput], total: Decimal) -> None:
+def _check_payments(payments: list[PaymentInput]) -> None:
+    """Methods and amounts; that they add up to the total is checked by ``post_sale``."""
     if not payments:
         raise InvalidInput("payments", [], "a sale needs at least one payment")
     for row, payment in enumerate(payments, 1):
@@ -220,6 +130,3 @@ def _check_payments(payments: list[PaymentInput], total: Decimal) -> None:
             raise InvalidInput("payment.method", payment.method, "unknown payment method", row)
         if Decimal(str(payment.amount)) <= 0:
             raise InvalidInput("payment.amount", payment.amount, "must be positive", row)
-    paid = sum((round_cents(p.amount) for p in payments), Decimal("0.00"))
-    if paid != total:
-        raise InvalidInput("payments", str(paid), f"payments must add up to the total {total}")

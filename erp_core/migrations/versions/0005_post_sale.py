@@ -1,0 +1,415 @@
+"""A sale in one statement: ``post_sale`` prices, values, numbers and writes it in the database.
+
+Before, a sale was two round trips (``claim_sale``, then ``record_sale``) with Python pricing
+and valuing it in between, and its write ran a dozen statements, each paying the executor's
+start-up, its check constraints' compilation and its own plan. The sale is now one function
+call: five statements (claim the key; read the store; read and lock the products' balances;
+number; write header, payments, lines, kardex and balances in one data-modifying statement).
+
+Pricing and valuation are restated from ``erp_core/domain/money.py`` (``line_amounts``) and
+``erp_core/domain/kardex.py`` (``issue``) as the functions ``sale_line_amounts`` and
+``issue_at_average``; a property test keeps each equal to its Python twin.
+
+Errors name what was wrong, as the service's own errors do: SQLSTATE IL404 (not found), IL422
+(invalid input), IL409 (insufficient stock), with a JSON detail the service turns into its
+exceptions; P0002 (no_data_found) when the serie does not exist.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-28
+"""
+
+
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+SCHEMA = r"""
+-- domain/money.py line_amounts: discount the unit price, total the line, split out 18 % IGV
+-- (the base is the total / 1.18 rounded half-up; IGV is the rest). round() on numeric rounds
+-- half away from zero, which for amounts >= 0 is Python's ROUND_HALF_UP.
+create type sale_line_amount as (list_price numeric, unit_price numeric,
+    discount_amount numeric, line_total numeric, taxable_amount numeric, igv_amount numeric);
+
+create function sale_line_amounts(
+    p_list_price numeric, p_quantity numeric, p_igv_affectation text, p_discount_pct numeric)
+returns sale_line_amount
+language plpgsql immutable as $$
+declare
+    list_price numeric;
+    unit_price numeric;
+    discount_amount numeric;
+    line_total numeric;
+    taxable_amount numeric;
+    igv_amount numeric;
+begin
+    list_price := round(p_list_price, 2);
+    unit_price := round(list_price * (1 - p_discount_pct / 100), 2);
+    line_total := round(unit_price * p_quantity, 2);
+    discount_amount := round(list_price * p_quantity, 2) - line_total;
+    if p_igv_affectation = '10' then
+        taxable_amount := round(line_total::numeric(40, 20) / 1.18, 2);
+        igv_amount := line_total - taxable_amount;
+    elsif p_igv_affectation in ('20', '30') then
+        taxable_amount := line_total;
+        igv_amount := 0.00;
+    else
+        raise exception 'igv_affectation % is not one of 10, 20, 30', p_igv_affectation;
+    end if;
+    return row(list_price, unit_price, discount_amount, line_total, taxable_amount,
+        igv_amount)::sale_line_amount;
+end;
+$$;
+
+-- domain/kardex.py issue: goods out at the current average cost; the outflow that empties the
+-- balance takes the remaining value. The caller has checked the stock.
+create type stock_issue as (unit_cost_out numeric, total_out numeric,
+    balance_quantity numeric, balance_unit_cost numeric, balance_value numeric);
+
+create function issue_at_average(
+    p_quantity numeric, p_balance_quantity numeric, p_balance_unit_cost numeric,
+    p_balance_value numeric)
+returns stock_issue
+language plpgsql immutable as $$
+declare
+    unit_cost_out numeric;
+    total_out numeric;
+    balance_quantity numeric;
+    balance_unit_cost numeric;
+    balance_value numeric;
+begin
+    unit_cost_out := p_balance_unit_cost;
+    if p_quantity = p_balance_quantity then
+        total_out := p_balance_value;
+    else
+        total_out := round(p_quantity * p_balance_unit_cost, 2);
+    end if;
+    balance_quantity := p_balance_quantity - p_quantity;
+    if balance_quantity = 0 then
+        balance_unit_cost := p_balance_unit_cost;
+        balance_value := 0.00;
+    else
+        balance_value := p_balance_value - total_out;
+        balance_unit_cost := round(balance_value::numeric(40, 20) / balance_quantity, 6);
+    end if;
+    return row(unit_cost_out, total_out, balance_quantity, balance_unit_cost,
+        balance_value)::stock_issue;
+end;
+$$;
+
+-- One sale, whole or not at all. The idempotency key is claimed first (taking the sale's id);
+-- a key claimed before answers with what that sale wrote (replayed = true). Balances are locked
+-- in product order, so that two sales never deadlock. Quantities and payment methods and
+-- amounts arrive already checked by the service (positive, at most 3 decimals, known methods).
+create function post_sale(
+    p_key text, p_store_code text, p_doc_type char(2), p_serie text, p_sale_date date,
+    p_sold_at timestamptz, p_customer_id bigint, p_channel text,
+    p_skus text[], p_quantities numeric[], p_unit_prices numeric[],
+    p_payment_methods text[], p_payment_amounts numeric[])
+returns table (sale_id bigint, sale_date date, serie char(4), number integer,
+    total_amount numeric, taxable_amount numeric, igv_amount numeric, line_ids bigint[],
+    replayed boolean)
+language plpgsql
+set plan_cache_mode = force_generic_plan
+as $$
+#variable_conflict use_column
+declare
+    v_lines integer := cardinality(p_skus);
+    v_operation text;
+    v_result jsonb;
+    v_store_id bigint;
+    v_store_code char(4);
+    v_customer_doc text;
+    k integer;
+    -- per product (f_), in product order, and per line (v_), in line order
+    f_skus text[];
+    f_product_ids bigint[];
+    f_list_prices numeric[];
+    f_affectations text[];
+    f_discount_pcts numeric[];
+    f_promotion_ids bigint[];
+    f_stock numeric[];
+    f_unit_costs numeric[];
+    f_values numeric[];
+    f_balance_tids tid[];
+    v_product_ids bigint[] := '{}';
+    v_list_prices numeric[] := '{}';
+    v_affectations text[] := '{}';
+    v_discount_pcts numeric[] := '{}';
+    v_promotion_ids bigint[] := '{}';
+    v_stock numeric[] := '{}';
+    v_unit_costs numeric[] := '{}';
+    v_values numeric[] := '{}';
+    v_sale_id bigint;
+    a sale_line_amount;
+    m stock_issue;
+    v_amounts sale_line_amount[] := '{}';
+    v_moves stock_issue[] := '{}';
+    v_stock_before numeric;
+    v_taxable numeric := 0.00;
+    v_exempt numeric := 0.00;
+    v_igv numeric := 0.00;
+    v_discount numeric := 0.00;
+    v_total numeric := 0.00;
+    v_paid numeric;
+    v_serie char(4);
+    v_number integer;
+begin
+    insert into idempotency_keys (key, operation, result)
+    values (p_key, 'sale', jsonb_build_object(
+        'sale_id', nextval('sales_sale_id_seq'), 'sale_date', p_sale_date))
+    on conflict (key) do nothing
+    returning (result->>'sale_id')::bigint into v_sale_id;
+    if v_sale_id is null then  -- applied before: answer as the first time
+        select k.operation, k.result into v_operation, v_result
+        from idempotency_keys k where k.key = p_key;
+        if v_operation <> 'sale' then
+            raise exception using errcode = 'IL422',
+                message = format('idempotency key %s was already used for %s', p_key, v_operation),
+                detail = jsonb_build_object('field', 'idempotency_key', 'value', p_key,
+                    'reason', format('was already used for %s, not sale', v_operation));
+        end if;
+        return query
+        select s.sale_id, s.sale_date, s.serie, s.number, s.total_amount, s.taxable_amount,
+            s.igv_amount,
+            array(select l.sale_line_id from sale_lines l
+                  where l.sale_id = s.sale_id and l.sale_date = s.sale_date order by l.line_no),
+            true
+        from sales s
+        where s.sale_id = (v_result->>'sale_id')::bigint
+          and s.sale_date = (v_result->>'sale_date')::date;
+        return;
+    end if;
+    sale_date := p_sale_date;
+
+    select s.store_id, s.code into v_store_id, v_store_code
+    from stores s where s.code = p_store_code::char(4);
+    if v_store_id is null then
+        raise exception using errcode = 'IL404', message = format('store %s not found', p_store_code),
+            detail = jsonb_build_object('entity', 'store', 'key', p_store_code);
+    end if;
+
+    -- The sale's products, each with its promotion of the day and its balance in the store,
+    -- locked in product order (so that two sales never deadlock).
+    select array_agg(p.sku), array_agg(p.product_id), array_agg(p.list_price),
+        array_agg(p.igv_affectation), array_agg(coalesce(promo.discount_pct, 0)),
+        array_agg(promo.promotion_id), array_agg(coalesce(b.quantity, 0)),
+        array_agg(coalesce(b.unit_cost, 0)), array_agg(coalesce(b.total_value, 0)),
+        array_agg(b.tid)
+    into f_skus, f_product_ids, f_list_prices, f_affectations, f_discount_pcts,
+        f_promotion_ids, f_stock, f_unit_costs, f_values, f_balance_tids
+    from (
+        select p.product_id, p.sku, p.list_price, p.igv_affectation::text
+        from products p
+        where p.sku = any(p_skus) and p.is_active
+        order by p.product_id
+    ) p
+    left join lateral (
+        select b.ctid as tid, b.quantity, b.unit_cost, b.total_value from stock_balances b
+        where b.product_id = p.product_id and b.store_id = v_store_id
+        for update of b) b on true
+    left join lateral (
+        select pr.discount_pct, pr.promotion_id from promotions pr
+        where pr.product_id = p.product_id
+          and (pr.store_id is null or pr.store_id = v_store_id)
+          and p_sale_date between pr.starts_on and pr.ends_on
+        order by pr.discount_pct desc limit 1) promo on true;
+
+    for i in 1 .. v_lines loop  -- the same, per line
+        k := array_position(f_skus, p_skus[i]);
+        if k is null then
+            raise exception using errcode = 'IL404',
+                message = format('product %s not found', p_skus[i]),
+                detail = jsonb_build_object('entity', 'product', 'key', p_skus[i]);
+        end if;
+        v_product_ids[i] := f_product_ids[k];
+        v_list_prices[i] := f_list_prices[k];
+        v_affectations[i] := f_affectations[k];
+        v_discount_pcts[i] := f_discount_pcts[k];
+        v_promotion_ids[i] := f_promotion_ids[k];
+        v_stock[i] := f_stock[k];
+        v_unit_costs[i] := f_unit_costs[k];
+        v_values[i] := f_values[k];
+    end loop;
+
+    for i in 1 .. v_lines loop  -- a price given by an import replaces list price and promotion
+        if p_unit_prices[i] is not null then
+            a := sale_line_amounts(p_unit_prices[i], p_quantities[i], v_affectations[i], 0);
+            v_promotion_ids[i] := null;
+        else
+            a := sale_line_amounts(v_list_prices[i], p_quantities[i], v_affectations[i],
+                v_discount_pcts[i]);
+        end if;
+        v_amounts := v_amounts || a;
+        v_total := v_total + a.line_total;
+        v_igv := v_igv + a.igv_amount;
+        v_discount := v_discount + a.discount_amount;
+        if v_affectations[i] = '10' then
+            v_taxable := v_taxable + a.taxable_amount;
+        else
+            v_exempt := v_exempt + a.taxable_amount;
+        end if;
+    end loop;
+
+    if p_customer_id is not null then
+        select c.doc_type into v_customer_doc from customers c where c.customer_id = p_customer_id;
+        if not found then
+            raise exception using errcode = 'IL404',
+                message = format('customer %s not found', p_customer_id),
+                detail = jsonb_build_object('entity', 'customer', 'key', p_customer_id);
+        end if;
+    end if;
+    if p_doc_type = '01' and v_customer_doc is distinct from '6' then
+        raise exception using errcode = 'IL422', message = 'a factura requires a customer with RUC',
+            detail = jsonb_build_object('field', 'customer_id', 'value', p_customer_id,
+                'reason', 'a factura requires a customer with RUC');
+    end if;
+    if p_doc_type = '03' and v_total > 700 and p_customer_id is null then
+        raise exception using errcode = 'IL422', message = 'the buyer must be identified',
+            detail = jsonb_build_object('field', 'customer_id', 'value', null,
+                'reason', format('a boleta of S/ %s (over S/ 700) must identify the buyer',
+                    to_char(v_total, 'FM999,999,999,990.00')));
+    end if;
+    select coalesce(sum(round(amount, 2)), 0) into v_paid from unnest(p_payment_amounts) amount;
+    if v_paid <> v_total then
+        raise exception using errcode = 'IL422', message = 'payments must add up to the total',
+            detail = jsonb_build_object('field', 'payments', 'value', v_paid::text,
+                'reason', format('payments must add up to the total %s', v_total));
+    end if;
+
+    -- Value each line out of the balance left by the lines before it (a product may repeat).
+    for i in 1 .. v_lines loop
+        m := null;
+        for j in reverse i - 1 .. 1 loop
+            if v_product_ids[j] = v_product_ids[i] then
+                m := v_moves[j];
+                exit;
+            end if;
+        end loop;
+        if m is null then
+            m := row(0, 0, v_stock[i], v_unit_costs[i], v_values[i])::stock_issue;
+        end if;
+        v_stock_before := m.balance_quantity;
+        if p_quantities[i] > v_stock_before then
+            raise exception using errcode = 'IL409',
+                message = format('insufficient stock of product %s', p_skus[i]),
+                detail = jsonb_build_object('product', p_skus[i], 'store', v_store_code,
+                    'stock', v_stock_before, 'requested', p_quantities[i]);
+        end if;
+        v_moves := v_moves || issue_at_average(p_quantities[i], m.balance_quantity,
+            m.balance_unit_cost, m.balance_value);
+    end loop;
+
+    -- One statement writes the sale: number it (the serie's row lock keeps the correlativo
+    -- gapless), then header, payments, lines, kardex and the new balances. Every write reads
+    -- the number, so without a serie nothing is written.
+    with numbered as (
+        update comprobante_series cs set last_number = cs.last_number + 1
+        where cs.series_id = (
+            select f.series_id from comprobante_series f
+            where f.store_id = v_store_id and f.doc_type = p_doc_type
+              and case when p_serie is null  -- the store's first serie of the type
+                  then f.serie like (case when p_doc_type = '01' then 'F' else 'B' end) || '%'
+                  else f.serie = p_serie::char(4) and length(p_serie) = 4 end
+            order by f.serie limit 1)
+        returning cs.serie, cs.last_number as number
+    ),
+    registered as (
+        insert into issued_documents (serie, number, doc_type, issued_on)
+        select n.serie, n.number, p_doc_type, p_sale_date from numbered n
+    ),
+    header as (
+        insert into sales (sale_id, sale_date, sold_at, store_id, doc_type, serie, number,
+            customer_id, channel, taxable_amount, exempt_amount, igv_amount, discount_amount,
+            total_amount)
+        overriding system value
+        select v_sale_id, p_sale_date, p_sold_at, v_store_id, p_doc_type, n.serie, n.number,
+            p_customer_id, p_channel, v_taxable, v_exempt, v_igv, v_discount, v_total
+        from numbered n
+    ),
+    payment as (
+        insert into sale_payments (sale_id, sale_date, method, amount)
+        select v_sale_id, p_sale_date, p.method, round(p.amount, 2)
+        from numbered, unnest(p_payment_methods, p_payment_amounts) as p(method, amount)
+    ),
+    line as (
+        select l.line_no::smallint as line_no, v_product_ids[l.line_no] as product_id,
+            p_quantities[l.line_no] as quantity, v_affectations[l.line_no] as igv_affectation,
+            v_promotion_ids[l.line_no] as promotion_id, (v_amounts[l.line_no]).*,
+            (v_moves[l.line_no]).*
+        from generate_series(1, v_lines) as l(line_no)
+    ),
+    written_lines as (
+        insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, quantity,
+            list_price, unit_price, discount_amount, promotion_id, igv_affectation,
+            taxable_amount, igv_amount, line_total, unit_cost, cost_amount)
+        select v_sale_id, p_sale_date, l.line_no, v_store_id, l.product_id, l.quantity,
+            l.list_price, l.unit_price, l.discount_amount, l.promotion_id, l.igv_affectation,
+            l.taxable_amount, l.igv_amount, l.line_total, l.unit_cost_out, l.total_out
+        from numbered, line l
+        returning sale_line_id, line_no
+    ),
+    written_kardex as (
+        insert into kardex (movement_date, moved_at, store_id, product_id, operation_type,
+            doc_type, serie, number, source_table, source_id, quantity_out, unit_cost_out,
+            total_out, balance_quantity, balance_unit_cost, balance_value)
+        select p_sale_date, p_sold_at, v_store_id, l.product_id, '01', p_doc_type, n.serie,
+            n.number, 'sales', v_sale_id, l.quantity, l.unit_cost_out, l.total_out,
+            l.balance_quantity, l.balance_unit_cost, l.balance_value
+        from numbered n, line l
+        order by l.line_no
+    ),
+    new_balance as (  -- each product's balance after its last line
+        select distinct on (l.product_id) l.product_id, l.balance_quantity,
+            l.balance_unit_cost, l.balance_value
+        from numbered, line l
+        order by l.product_id, l.line_no desc
+    ),
+    written_balances as (  -- the rows locked above, found by their tuple ids: no scan
+        update stock_balances b set quantity = n.balance_quantity,
+            unit_cost = n.balance_unit_cost, total_value = n.balance_value,
+            last_movement_at = p_sold_at
+        from new_balance n
+        where b.ctid = any(f_balance_tids) and b.product_id = n.product_id
+    )
+    select n.serie, n.number, (select array_agg(w.sale_line_id order by w.line_no)
+                               from written_lines w)
+    into v_serie, v_number, line_ids
+    from numbered n;
+    if v_serie is null then
+        raise no_data_found using message = format(
+            'no comprobante serie %s of type %s in store %s',
+            coalesce(p_serie, '*'), p_doc_type, v_store_code);
+    end if;
+
+    sale_id := v_sale_id;
+    serie := v_serie;
+    number := v_number;
+    total_amount := v_total;
+    taxable_amount := v_taxable;
+    igv_amount := v_igv;
+    replayed := false;
+    return next;
+end;
+$$;
+"""
+
+DROP = """
+drop function post_sale(text, text, char, text, date, timestamptz, bigint, text, text[],
+    numeric[], numeric[], text[], numeric[]);
+drop function issue_at_average(numeric, numeric, numeric, numeric);
+drop function sale_line_amounts(numeric, numeric, text, numeric);
+drop type stock_issue;
+drop type sale_line_amount;
+"""
+
+
+def upgrade() -> None:
+    op.execute(SCHEMA)
+
+
+def downgrade() -> None:
+    op.execute(DROP)
