@@ -19,7 +19,6 @@ Revises: 0004
 Create Date: 2026-11-28
 """
 
-
 from alembic import op
 
 revision = "0005"
