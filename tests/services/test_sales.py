@@ -63,6 +63,37 @@ def test_sale_writes_header_lines_payments_kardex_and_lowers_stock(conn, chain):
         ("01", "03", "B001", 1, D("1"), D("9")),
     ]
     assert result.sale_date == dt.date(2026, 3, 10)
+    stored = conn.execute(
+        "select serie, number, total_amount from sales where sale_id = %s and sale_date = %s",
+        (result.sale_id, result.sale_date),
+    ).fetchone()
+    assert stored == ("B001", 1, D("47.20"))
+    assert result.line_ids == [
+        r[0] for r in conn.execute("select sale_line_id from sale_lines order by line_no")
+    ]
+
+
+def test_a_repeated_product_leaves_line_after_line(conn, chain):
+    """Lines of one product leave one after the other: the second at the average the first
+    left, and the new balance is the one after the last line."""
+    stock_up(conn, chain, "0001", "SKU0001", 2, "6.00")  # 10 at 5.00 + 2 at 6.00 = 62.00
+    sell(conn, sale("k1", [("SKU0001", "5"), ("SKU0002", "1"), ("SKU0001", "7")],
+                    [("cash", "153.40")]))  # fmt: skip
+    lines = conn.execute(
+        "select line_no, quantity, unit_cost, cost_amount from sale_lines order by line_no"
+    ).fetchall()
+    # 62.00 / 12 = 5.166667: 5 leave at 25.83, leaving 36.17 for 7 (5.167143); the last 7
+    # empty the balance and take exactly what is left.
+    assert lines == [
+        (1, D("5"), D("5.166667"), D("25.83")),
+        (2, D("1"), D("5"), D("5.00")),
+        (3, D("7"), D("5.167143"), D("36.17")),
+    ]
+    balance = conn.execute(
+        "select quantity, total_value from stock_balances b join products p using (product_id) "
+        "where sku = 'SKU0001' and store_id = (select store_id from stores where code = '0001')"
+    ).fetchone()
+    assert balance == (D("0"), D("0.00"))
 
 
 def test_sale_date_is_the_lima_business_date(conn, chain):
