@@ -134,26 +134,20 @@ declare
     f_unit_costs numeric[];
     f_values numeric[];
     f_balance_tids tid[];
-    v_product_ids bigint[] := '{}';
-    v_list_prices numeric[] := '{}';
-    v_affectations text[] := '{}';
-    v_discount_pcts numeric[] := '{}';
+    v_products integer[] := '{}';  -- per line: its product's index in the f_ arrays
     v_promotion_ids bigint[] := '{}';
-    v_stock numeric[] := '{}';
-    v_unit_costs numeric[] := '{}';
-    v_values numeric[] := '{}';
     v_sale_id bigint;
     a sale_line_amount;
     m stock_issue;
     v_amounts sale_line_amount[] := '{}';
     v_moves stock_issue[] := '{}';
-    v_stock_before numeric;
     v_taxable numeric := 0.00;
     v_exempt numeric := 0.00;
     v_igv numeric := 0.00;
     v_discount numeric := 0.00;
     v_total numeric := 0.00;
-    v_paid numeric;
+    v_paid numeric := 0.00;
+    v_amount numeric;
     v_serie char(4);
     v_number integer;
 begin
@@ -163,8 +157,8 @@ begin
     on conflict (key) do nothing
     returning (result->>'sale_id')::bigint into v_sale_id;
     if v_sale_id is null then  -- applied before: answer as the first time
-        select k.operation, k.result into v_operation, v_result
-        from idempotency_keys k where k.key = p_key;
+        select ik.operation, ik.result into v_operation, v_result
+        from idempotency_keys ik where ik.key = p_key;
         if v_operation <> 'sale' then
             raise exception using errcode = 'IL422',
                 message = format('idempotency key %s was already used for %s', p_key, v_operation),
@@ -217,36 +211,27 @@ begin
           and p_sale_date between pr.starts_on and pr.ends_on
         order by pr.discount_pct desc limit 1) promo on true;
 
-    for i in 1 .. v_lines loop  -- the same, per line
+    for i in 1 .. v_lines loop  -- each line's product, and the line priced
         k := array_position(f_skus, p_skus[i]);
         if k is null then
             raise exception using errcode = 'IL404',
                 message = format('product %s not found', p_skus[i]),
                 detail = jsonb_build_object('entity', 'product', 'key', p_skus[i]);
         end if;
-        v_product_ids[i] := f_product_ids[k];
-        v_list_prices[i] := f_list_prices[k];
-        v_affectations[i] := f_affectations[k];
-        v_discount_pcts[i] := f_discount_pcts[k];
-        v_promotion_ids[i] := f_promotion_ids[k];
-        v_stock[i] := f_stock[k];
-        v_unit_costs[i] := f_unit_costs[k];
-        v_values[i] := f_values[k];
-    end loop;
-
-    for i in 1 .. v_lines loop  -- a price given by an import replaces list price and promotion
-        if p_unit_prices[i] is not null then
-            a := sale_line_amounts(p_unit_prices[i], p_quantities[i], v_affectations[i], 0);
-            v_promotion_ids[i] := null;
+        v_products := v_products || k;
+        if p_unit_prices[i] is not null then  -- an import's price: no list price, no promotion
+            a := sale_line_amounts(p_unit_prices[i], p_quantities[i], f_affectations[k], 0);
+            v_promotion_ids := v_promotion_ids || null::bigint;
         else
-            a := sale_line_amounts(v_list_prices[i], p_quantities[i], v_affectations[i],
-                v_discount_pcts[i]);
+            a := sale_line_amounts(f_list_prices[k], p_quantities[i], f_affectations[k],
+                f_discount_pcts[k]);
+            v_promotion_ids := v_promotion_ids || f_promotion_ids[k];
         end if;
         v_amounts := v_amounts || a;
         v_total := v_total + a.line_total;
         v_igv := v_igv + a.igv_amount;
         v_discount := v_discount + a.discount_amount;
-        if v_affectations[i] = '10' then
+        if f_affectations[k] = '10' then
             v_taxable := v_taxable + a.taxable_amount;
         else
             v_exempt := v_exempt + a.taxable_amount;
@@ -272,34 +257,30 @@ begin
                 'reason', format('a boleta of S/ %s (over S/ 700) must identify the buyer',
                     to_char(v_total, 'FM999,999,999,990.00')));
     end if;
-    select coalesce(sum(round(amount, 2)), 0) into v_paid from unnest(p_payment_amounts) amount;
+    foreach v_amount in array p_payment_amounts loop
+        v_paid := v_paid + round(v_amount, 2);
+    end loop;
     if v_paid <> v_total then
         raise exception using errcode = 'IL422', message = 'payments must add up to the total',
             detail = jsonb_build_object('field', 'payments', 'value', v_paid::text,
                 'reason', format('payments must add up to the total %s', v_total));
     end if;
 
-    -- Value each line out of the balance left by the lines before it (a product may repeat).
+    -- Value each line out of its product's balance, which then holds what the line left: a
+    -- product that repeats leaves line after line, and its last balance is the new one.
     for i in 1 .. v_lines loop
-        m := null;
-        for j in reverse i - 1 .. 1 loop
-            if v_product_ids[j] = v_product_ids[i] then
-                m := v_moves[j];
-                exit;
-            end if;
-        end loop;
-        if m is null then
-            m := row(0, 0, v_stock[i], v_unit_costs[i], v_values[i])::stock_issue;
-        end if;
-        v_stock_before := m.balance_quantity;
-        if p_quantities[i] > v_stock_before then
+        k := v_products[i];
+        if p_quantities[i] > f_stock[k] then
             raise exception using errcode = 'IL409',
                 message = format('insufficient stock of product %s', p_skus[i]),
                 detail = jsonb_build_object('product', p_skus[i], 'store', v_store_code,
-                    'stock', v_stock_before, 'requested', p_quantities[i]);
+                    'stock', f_stock[k], 'requested', p_quantities[i]);
         end if;
-        v_moves := v_moves || issue_at_average(p_quantities[i], m.balance_quantity,
-            m.balance_unit_cost, m.balance_value);
+        m := issue_at_average(p_quantities[i], f_stock[k], f_unit_costs[k], f_values[k]);
+        v_moves := v_moves || m;
+        f_stock[k] := m.balance_quantity;
+        f_unit_costs[k] := m.balance_unit_cost;
+        f_values[k] := m.balance_value;
     end loop;
 
     -- One statement writes the sale: number it (the serie's row lock keeps the correlativo
@@ -335,11 +316,11 @@ begin
         from numbered, unnest(p_payment_methods, p_payment_amounts) as p(method, amount)
     ),
     line as (
-        select l.line_no::smallint as line_no, v_product_ids[l.line_no] as product_id,
-            p_quantities[l.line_no] as quantity, v_affectations[l.line_no] as igv_affectation,
+        select l.line_no::smallint as line_no, f_product_ids[l.product] as product_id,
+            p_quantities[l.line_no] as quantity, f_affectations[l.product] as igv_affectation,
             v_promotion_ids[l.line_no] as promotion_id, (v_amounts[l.line_no]).*,
             (v_moves[l.line_no]).*
-        from generate_series(1, v_lines) as l(line_no)
+        from unnest(v_products) with ordinality as l(product, line_no)
     ),
     written_lines as (
         insert into sale_lines (sale_id, sale_date, line_no, store_id, product_id, quantity,
@@ -361,18 +342,12 @@ begin
         from numbered n, line l
         order by l.line_no
     ),
-    new_balance as (  -- each product's balance after its last line
-        select distinct on (l.product_id) l.product_id, l.balance_quantity,
-            l.balance_unit_cost, l.balance_value
-        from numbered, line l
-        order by l.product_id, l.line_no desc
-    ),
     written_balances as (  -- the rows locked above, found by their tuple ids: no scan
-        update stock_balances b set quantity = n.balance_quantity,
-            unit_cost = n.balance_unit_cost, total_value = n.balance_value,
-            last_movement_at = p_sold_at
-        from new_balance n
-        where b.ctid = any(f_balance_tids) and b.product_id = n.product_id
+        update stock_balances b set quantity = n.quantity, unit_cost = n.unit_cost,
+            total_value = n.total_value, last_movement_at = p_sold_at
+        from numbered, unnest(f_balance_tids, f_stock, f_unit_costs, f_values)
+            as n(tid, quantity, unit_cost, total_value)
+        where b.ctid = any(f_balance_tids) and b.ctid = n.tid
     )
     select n.serie, n.number, (select array_agg(w.sale_line_id order by w.line_no)
                                from written_lines w)
