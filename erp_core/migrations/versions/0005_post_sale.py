@@ -112,7 +112,11 @@ returns table (sale_id bigint, sale_date date, serie char(4), number integer,
     total_amount numeric, taxable_amount numeric, igv_amount numeric, line_ids bigint[],
     replayed boolean)
 language plpgsql
+-- Every statement here finds its rows by key. A plan kept for the session is planned once, and
+-- an index is the right plan however small a table is today (a sequential scan planned on a
+-- new chain's small tables would read them whole once they have grown).
 set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare
@@ -178,38 +182,42 @@ begin
     end if;
     sale_date := p_sale_date;
 
-    select s.store_id, s.code into v_store_id, v_store_code
-    from stores s where s.code = p_store_code::char(4);
+    -- The store, and the sale's products, each with its promotion of the day and its balance
+    -- in the store, locked in product order (so that two sales never deadlock).
+    select s.store_id, s.code, array_agg(x.sku), array_agg(x.product_id),
+        array_agg(x.list_price), array_agg(x.igv_affectation),
+        array_agg(coalesce(x.discount_pct, 0)), array_agg(x.promotion_id),
+        array_agg(coalesce(x.quantity, 0)), array_agg(coalesce(x.unit_cost, 0)),
+        array_agg(coalesce(x.total_value, 0)), array_agg(x.tid)
+    into v_store_id, v_store_code, f_skus, f_product_ids, f_list_prices, f_affectations,
+        f_discount_pcts, f_promotion_ids, f_stock, f_unit_costs, f_values, f_balance_tids
+    from stores s
+    left join lateral (
+        select p.product_id, p.sku, p.list_price, p.igv_affectation, b.tid, b.quantity,
+            b.unit_cost, b.total_value, promo.discount_pct, promo.promotion_id
+        from (
+            select p.product_id, p.sku, p.list_price, p.igv_affectation::text
+            from products p
+            where p.sku = any(p_skus) and p.is_active
+            order by p.product_id
+        ) p
+        left join lateral (
+            select b.ctid as tid, b.quantity, b.unit_cost, b.total_value from stock_balances b
+            where b.product_id = p.product_id and b.store_id = s.store_id
+            for update of b) b on true
+        left join lateral (
+            select pr.discount_pct, pr.promotion_id from promotions pr
+            where pr.product_id = p.product_id
+              and (pr.store_id is null or pr.store_id = s.store_id)
+              and p_sale_date between pr.starts_on and pr.ends_on
+            order by pr.discount_pct desc limit 1) promo on true
+    ) x on true
+    where s.code = p_store_code::char(4)
+    group by s.store_id, s.code;
     if v_store_id is null then
         raise exception using errcode = 'IL404', message = format('store %s not found', p_store_code),
             detail = jsonb_build_object('entity', 'store', 'key', p_store_code);
     end if;
-
-    -- The sale's products, each with its promotion of the day and its balance in the store,
-    -- locked in product order (so that two sales never deadlock).
-    select array_agg(p.sku), array_agg(p.product_id), array_agg(p.list_price),
-        array_agg(p.igv_affectation), array_agg(coalesce(promo.discount_pct, 0)),
-        array_agg(promo.promotion_id), array_agg(coalesce(b.quantity, 0)),
-        array_agg(coalesce(b.unit_cost, 0)), array_agg(coalesce(b.total_value, 0)),
-        array_agg(b.tid)
-    into f_skus, f_product_ids, f_list_prices, f_affectations, f_discount_pcts,
-        f_promotion_ids, f_stock, f_unit_costs, f_values, f_balance_tids
-    from (
-        select p.product_id, p.sku, p.list_price, p.igv_affectation::text
-        from products p
-        where p.sku = any(p_skus) and p.is_active
-        order by p.product_id
-    ) p
-    left join lateral (
-        select b.ctid as tid, b.quantity, b.unit_cost, b.total_value from stock_balances b
-        where b.product_id = p.product_id and b.store_id = v_store_id
-        for update of b) b on true
-    left join lateral (
-        select pr.discount_pct, pr.promotion_id from promotions pr
-        where pr.product_id = p.product_id
-          and (pr.store_id is null or pr.store_id = v_store_id)
-          and p_sale_date between pr.starts_on and pr.ends_on
-        order by pr.discount_pct desc limit 1) promo on true;
 
     for i in 1 .. v_lines loop  -- each line's product, and the line priced
         k := array_position(f_skus, p_skus[i]);
