@@ -1,8 +1,10 @@
 """The valued kardex writer: locks stock balances, values each movement, appends the ledger.
 
-Every stock movement of every service goes through here, so the rules live in one place:
-balances are locked in product order (no deadlocks between sales of the same products), stock
-never goes negative, and each kardex row carries the running balance after it.
+Every stock movement of every service but the sale goes through here, so the rules live in one
+place: balances are locked in product order (no deadlocks between operations on the same
+products), stock never goes negative, and each kardex row carries the running balance after it.
+A sale values its lines in the database (``post_sale``, migration 0005), with the same rules
+restated in SQL and kept equal by tests/services/test_sale_arithmetic_in_sql.py.
 """
 
 from __future__ import annotations
@@ -42,24 +44,6 @@ class StockLedger:
     _rows: list[tuple] = field(default_factory=list)
 
     @classmethod
-    def of_locked(
-        cls,
-        conn: psycopg.Connection,
-        store_id: int,
-        store_code: str,
-        products: dict[int, str],
-        moved_at: dt.datetime,
-        balances: dict[int, Balance],
-    ) -> StockLedger:
-        """A ledger over balances the caller already locked (FOR UPDATE, in product order).
-
-        A product without a balance row in the store has nothing to give out: zero stock.
-        """
-        ledger = cls(conn, store_id, store_code, moved_at, labels=dict(products))
-        ledger.balances = {pid: balances.get(pid, Balance()) for pid in products}
-        return ledger
-
-    @classmethod
     def lock(
         cls,
         conn: psycopg.Connection,
@@ -89,12 +73,8 @@ class StockLedger:
     def quantity(self, product_id: int) -> Decimal:
         return self.balances[product_id].quantity
 
-    def issue(self, product_id: int, quantity, op: str, doc: Document | None) -> Movement:
-        """Goods out at the current weighted-average cost.
-
-        ``doc`` None: the caller writes the kardex itself and never flushes (a sale, whose
-        number is taken by ``record_sale`` in the statement that writes it).
-        """
+    def issue(self, product_id: int, quantity, op: str, doc: Document) -> Movement:
+        """Goods out at the current weighted-average cost."""
         try:
             movement = kardex.issue(self.balances[product_id], quantity)
         except InsufficientStock as exc:
@@ -113,7 +93,7 @@ class StockLedger:
         movement = kardex.receive_value(self.balances[product_id], quantity, total)
         return self._append(product_id, op, doc, movement)
 
-    def _append(self, product_id: int, op: str, doc: Document | None, m: Movement) -> Movement:
+    def _append(self, product_id: int, op: str, doc: Document, m: Movement) -> Movement:
         self.balances[product_id] = m.balance
         self._rows.append((product_id, op, doc, m))
         return m

@@ -3,8 +3,9 @@
 Before, a sale was two round trips (``claim_sale``, then ``record_sale``) with Python pricing
 and valuing it in between, and its write ran a dozen statements, each paying the executor's
 start-up, its check constraints' compilation and its own plan. The sale is now one function
-call: five statements (claim the key; read the store; read and lock the products' balances;
-number; write header, payments, lines, kardex and balances in one data-modifying statement).
+call of three statements (claim the key; read the store and the products, locking their
+balances; number and write header, payments, lines, kardex and balances in one data-modifying
+statement). ``claim_sale`` and ``record_sale`` are dropped.
 
 Pricing and valuation are restated from ``erp_core/domain/money.py`` (``line_amounts``) and
 ``erp_core/domain/kardex.py`` (``issue``) as the functions ``sale_line_amounts`` and
@@ -18,6 +19,9 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-28
 """
+
+import importlib.util
+from pathlib import Path
 
 from alembic import op
 
@@ -389,9 +393,28 @@ drop type sale_line_amount;
 """
 
 
+def _migration_0004():
+    """Migration 0004's module: its sale functions are dropped here and put back on downgrade
+    (one copy of their text)."""
+    path = Path(__file__).with_name("0004_sale_write_by_key.py")
+    spec = importlib.util.spec_from_file_location("migration_0004", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sale_functions_of_0004() -> str:
+    schema = _migration_0004().SCHEMA
+    functions = schema[schema.index("-- Claim a sale's") :]
+    drop_start = functions.index("drop function record_sale(")  # 0002's, gone since 0004
+    return functions[:drop_start] + functions[functions.index(";", drop_start) + 1 :]
+
+
 def upgrade() -> None:
     op.execute(SCHEMA)
+    op.execute(_migration_0004().DROP)  # claim_sale and record_sale: replaced by post_sale
 
 
 def downgrade() -> None:
     op.execute(DROP)
+    op.execute(_sale_functions_of_0004())

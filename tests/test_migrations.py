@@ -1,0 +1,30 @@
+"""Migrations go down and up again: a release can be rolled back and re-applied."""
+
+from alembic import command
+
+from erp_core import db, migrate
+
+SALE_FUNCTIONS = ("claim_sale", "record_sale", "post_sale", "sale_line_amounts",
+                  "issue_at_average", "next_comprobante_number")  # fmt: skip
+
+
+def sale_functions(url: str) -> list[str]:
+    with db.connect(url) as conn:
+        rows = conn.execute(
+            "select proname from pg_proc where proname = any(%s) order by 1",
+            (list(SALE_FUNCTIONS),),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
+    config = migrate.alembic_config(db_url)
+    head = ["issue_at_average", "next_comprobante_number", "post_sale", "sale_line_amounts"]
+    assert sale_functions(db_url) == head
+    command.downgrade(config, "0004")
+    assert sale_functions(db_url) == ["claim_sale", "next_comprobante_number", "record_sale"]
+    command.downgrade(config, "base")
+    with db.connect(db_url) as conn:
+        assert conn.execute("select to_regclass('public.sales')").fetchone()[0] is None
+    migrate.upgrade(db_url)
+    assert sale_functions(db_url) == head
