@@ -159,11 +159,47 @@ declare
     v_serie char(4);
     v_number integer;
 begin
-    insert into idempotency_keys (key, operation, result)
-    values (p_key, 'sale', jsonb_build_object(
-        'sale_id', nextval('sales_sale_id_seq'), 'sale_date', p_sale_date))
-    on conflict (key) do nothing
-    returning (result->>'sale_id')::bigint into v_sale_id;
+    -- Claim the key (taking the sale's id); then the store, and the sale's products, each with
+    -- its promotion of the day and its balance in the store, locked in product order (so that
+    -- two sales never deadlock). No row: the key was claimed before, nothing is read or locked.
+    with claimed as (
+        insert into idempotency_keys (key, operation, result)
+        values (p_key, 'sale', jsonb_build_object(
+            'sale_id', nextval('sales_sale_id_seq'), 'sale_date', p_sale_date))
+        on conflict (key) do nothing
+        returning (result->>'sale_id')::bigint as sale_id
+    )
+    select c.sale_id, s.store_id, s.code, array_agg(x.sku), array_agg(x.product_id),
+        array_agg(x.list_price), array_agg(x.igv_affectation),
+        array_agg(coalesce(x.discount_pct, 0)), array_agg(x.promotion_id),
+        array_agg(coalesce(x.quantity, 0)), array_agg(coalesce(x.unit_cost, 0)),
+        array_agg(coalesce(x.total_value, 0)), array_agg(x.tid)
+    into v_sale_id, v_store_id, v_store_code, f_skus, f_product_ids, f_list_prices,
+        f_affectations, f_discount_pcts, f_promotion_ids, f_stock, f_unit_costs, f_values,
+        f_balance_tids
+    from claimed c
+    left join stores s on s.code = p_store_code::char(4)
+    left join lateral (
+        select p.product_id, p.sku, p.list_price, p.igv_affectation, b.tid, b.quantity,
+            b.unit_cost, b.total_value, promo.discount_pct, promo.promotion_id
+        from (
+            select p.product_id, p.sku, p.list_price, p.igv_affectation::text
+            from products p
+            where p.sku = any(p_skus) and p.is_active
+            order by p.product_id
+        ) p
+        left join lateral (
+            select b.ctid as tid, b.quantity, b.unit_cost, b.total_value from stock_balances b
+            where b.product_id = p.product_id and b.store_id = s.store_id
+            for update of b) b on true
+        left join lateral (
+            select pr.discount_pct, pr.promotion_id from promotions pr
+            where pr.product_id = p.product_id
+              and (pr.store_id is null or pr.store_id = s.store_id)
+              and p_sale_date between pr.starts_on and pr.ends_on
+            order by pr.discount_pct desc limit 1) promo on true
+    ) x on true
+    group by c.sale_id, s.store_id, s.code;
     if v_sale_id is null then  -- applied before: answer as the first time
         select ik.operation, ik.result into v_operation, v_result
         from idempotency_keys ik where ik.key = p_key;
@@ -186,38 +222,6 @@ begin
     end if;
     sale_date := p_sale_date;
 
-    -- The store, and the sale's products, each with its promotion of the day and its balance
-    -- in the store, locked in product order (so that two sales never deadlock).
-    select s.store_id, s.code, array_agg(x.sku), array_agg(x.product_id),
-        array_agg(x.list_price), array_agg(x.igv_affectation),
-        array_agg(coalesce(x.discount_pct, 0)), array_agg(x.promotion_id),
-        array_agg(coalesce(x.quantity, 0)), array_agg(coalesce(x.unit_cost, 0)),
-        array_agg(coalesce(x.total_value, 0)), array_agg(x.tid)
-    into v_store_id, v_store_code, f_skus, f_product_ids, f_list_prices, f_affectations,
-        f_discount_pcts, f_promotion_ids, f_stock, f_unit_costs, f_values, f_balance_tids
-    from stores s
-    left join lateral (
-        select p.product_id, p.sku, p.list_price, p.igv_affectation, b.tid, b.quantity,
-            b.unit_cost, b.total_value, promo.discount_pct, promo.promotion_id
-        from (
-            select p.product_id, p.sku, p.list_price, p.igv_affectation::text
-            from products p
-            where p.sku = any(p_skus) and p.is_active
-            order by p.product_id
-        ) p
-        left join lateral (
-            select b.ctid as tid, b.quantity, b.unit_cost, b.total_value from stock_balances b
-            where b.product_id = p.product_id and b.store_id = s.store_id
-            for update of b) b on true
-        left join lateral (
-            select pr.discount_pct, pr.promotion_id from promotions pr
-            where pr.product_id = p.product_id
-              and (pr.store_id is null or pr.store_id = s.store_id)
-              and p_sale_date between pr.starts_on and pr.ends_on
-            order by pr.discount_pct desc limit 1) promo on true
-    ) x on true
-    where s.code = p_store_code::char(4)
-    group by s.store_id, s.code;
     if v_store_id is null then
         raise exception using errcode = 'IL404', message = format('store %s not found', p_store_code),
             detail = jsonb_build_object('entity', 'store', 'key', p_store_code);
