@@ -1,7 +1,9 @@
 import datetime as dt
 from decimal import Decimal as D
 
+import psycopg
 import pytest
+from psycopg.pq import TransactionStatus
 
 from erp_core.domain.documents import make_ruc
 from erp_core.pii import PiiVault
@@ -223,6 +225,22 @@ def test_sale_commits_on_its_own_or_inside_the_callers_transaction(
     conn.rollback()
     expected = 0 if inside_callers_transaction else 1
     assert conn.execute("select count(*) from sales").fetchone()[0] == expected
+
+
+def test_on_a_pos_connection_in_autocommit_a_sale_is_its_own_transaction(db_url, conn, chain):
+    """A terminal's connection is in autocommit: the one call is the whole transaction, a
+    refused sale leaves nothing (not even its key) and the connection goes on."""
+    conn.commit()
+    with psycopg.connect(db_url, autocommit=True) as pos:
+        with pytest.raises(InsufficientStock):
+            sell(pos, sale("bad", [("SKU0001", "11")], [("cash", "129.80")]))
+        result = sell(pos, sale("good", [("SKU0001", "1")], [("cash", "11.80")]))
+        assert pos.info.transaction_status == TransactionStatus.IDLE
+    assert conn.execute("select count(*), min(sale_id) from sales").fetchone() == (
+        1, result.sale_id,
+    )  # fmt: skip
+    keys = conn.execute("select key from idempotency_keys where key in ('bad', 'good')")
+    assert [row[0] for row in keys] == ["good"]
 
 
 def test_a_terminal_never_scans_or_rewrites_the_idempotency_keys(conn, chain):
