@@ -18,9 +18,9 @@
 
 with
 
-{#- Read three times below, each time for a few columns: `not materialized` keeps the database
-    from copying the whole table once first (and lets Postgres's as-of lookup use the table's
-    index). #}
+{#- Read several times below, each time for a few columns or days: `not materialized` keeps
+    the database from copying the whole table once first (and lets Postgres's as-of lookup use
+    the table's index). #}
 daily_movements as not materialized (
 
     select * from {{ ref('int_inventory__daily_movements') }}
@@ -81,12 +81,47 @@ grid as (
 
 ),
 
-{#- Each day of the grid with its pair's last movement on or before it: the day's own
-    movement, else the one whose closing balance the day carries. An as-of join rather than
-    window passes over the grid: on the large chain (176M grid rows) three window passes took
-    dbt past 20 GB, the as-of join builds it within DuckDB's memory limit (docs/BENCHMARKS.md).
-    It looks across the window's start, so the balance entering the rebuilt window comes from
-    the ledger, never from this table. #}
+{#- The last movement before the window of each pair that has one: its closing balance is the
+    one the pair carries into the window. #}
+last_days_before_window as (
+
+    select
+        daily_movements.product_id,
+        daily_movements.store_id,
+        max(daily_movements.movement_date) as movement_date
+    from daily_movements
+    cross join bounds
+    where daily_movements.movement_date < bounds.window_start_date
+    group by daily_movements.product_id, daily_movements.store_id
+
+),
+
+{#- What the as-of join below searches: the window's movements and each pair's last movement
+    before it, taken from the ledger (never from this table). Not the whole history: an hourly
+    run would otherwise sort every movement to rebuild three days. #}
+carried_movements as (
+
+    select daily_movements.*
+    from daily_movements
+    cross join bounds
+    where daily_movements.movement_date >= bounds.window_start_date
+
+    union all
+
+    select daily_movements.*
+    from daily_movements
+    inner join last_days_before_window
+        on
+            daily_movements.product_id = last_days_before_window.product_id
+            and daily_movements.store_id = last_days_before_window.store_id
+            and daily_movements.movement_date = last_days_before_window.movement_date
+
+),
+
+{#- Each day of the grid with its pair's last movement on or before it: the day's own movement,
+    else the one whose closing balance the day carries. An as-of join rather than window passes
+    over the grid: on the large chain (176M grid rows) three window passes took dbt past 20 GB;
+    the as-of join builds the grid within DuckDB's memory limit (docs/DECISIONLOG.md). #}
 last_movements as (
 
     select
@@ -103,7 +138,7 @@ last_movements as (
         last_movement.closing_unit_cost_pen,
         last_movement.closing_value_pen
     from {{ innovalogix.asof_left_join(
-        'grid', 'daily_movements', 'last_movement',
+        'grid', 'carried_movements', 'last_movement',
         ['product_id', 'store_id'], 'date_day', 'movement_date'
     ) }}
 
