@@ -104,3 +104,44 @@
 {% macro default__string_agg_distinct_sorted(column) -%}
     string_agg(distinct cast({{ column }} as varchar), ',' order by cast({{ column }} as varchar))
 {%- endmacro %}
+
+
+{#
+    `left` joined to the one row of `right` with the latest `right_date` on or before the
+    row's `left_date`, among the rows of `right` with the same `keys` (an as-of join); the
+    columns of `right`, named `alias`, are null when there is none. Used in a from clause:
+    `from {{ asof_left_join('grid', 'daily_movements', 'last_movement', ['product_id'],
+    'date_day', 'movement_date') }}`. Unique (keys, right_date) in `right` is assumed.
+
+    DuckDB runs its ASOF join: both sides sorted once, memory bounded. Postgres looks the row
+    up per left row (the lateral's `order by ... desc limit 1`), which wants an index on
+    (keys, right_date) of `right`'s table.
+#}
+{% macro asof_left_join(left, right, alias, keys, left_date, right_date) -%}
+    {{ return(adapter.dispatch('asof_left_join', 'innovalogix')(left, right, alias, keys, left_date, right_date)) }}
+{%- endmacro %}
+
+{% macro default__asof_left_join(left, right, alias, keys, left_date, right_date) -%}
+    {{ left }}
+    left join lateral (
+        select *
+        from {{ right }}
+        where
+            {% for key in keys -%}
+            {{ right }}.{{ key }} = {{ left }}.{{ key }}
+            and {% endfor -%}
+            {{ right }}.{{ right_date }} <= {{ left }}.{{ left_date }}
+        order by {{ right }}.{{ right_date }} desc
+        limit 1
+    ) as {{ alias }} on true
+{%- endmacro %}
+
+{% macro duckdb__asof_left_join(left, right, alias, keys, left_date, right_date) -%}
+    {{ left }}
+    asof left join {{ right }} as {{ alias }}
+        on
+            {% for key in keys -%}
+            {{ left }}.{{ key }} = {{ alias }}.{{ key }}
+            and {% endfor -%}
+            {{ left }}.{{ left_date }} >= {{ alias }}.{{ right_date }}
+{%- endmacro %}

@@ -3,8 +3,16 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='movement_date',
+        indexes=(
+            [{'columns': ['product_id', 'store_id', 'movement_date']}]
+            if target.type == 'postgres' else []
+        ),
     )
 }}
+
+{#- The index serves fct_inventory_daily's as-of lookup on Postgres (macros/cross_db.sql,
+    asof_left_join: one index probe per product × store × day); DuckDB's as-of join sorts both
+    sides instead and needs none. #}
 
 {#
     The kardex summed per product × store × day that has at least one movement, with the

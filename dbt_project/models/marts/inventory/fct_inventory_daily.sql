@@ -18,8 +18,9 @@
 
 with
 
-{#- Read four times below, each time for a few columns or days: `not materialized` keeps the
-    database from copying the whole table once first. #}
+{#- Read several times below, each time for a few columns or days: `not materialized` keeps
+    the database from copying the whole table once first (and lets Postgres's as-of lookup use
+    the table's index). #}
 daily_movements as not materialized (
 
     select * from {{ ref('int_inventory__daily_movements') }}
@@ -80,16 +81,8 @@ grid as (
 
 ),
 
-window_movements as (
-
-    select daily_movements.*
-    from daily_movements
-    cross join bounds
-    where daily_movements.movement_date >= bounds.window_start_date
-
-),
-
-{#- The balance each pair carries into the window: its last closing before the window starts. #}
+{#- The last movement before the window of each pair that has one: its closing balance is the
+    one the pair carries into the window. #}
 last_days_before_window as (
 
     select
@@ -103,14 +96,19 @@ last_days_before_window as (
 
 ),
 
-prior_balances as (
+{#- What the as-of join below searches: the window's movements and each pair's last movement
+    before it, taken from the ledger (never from this table). Not the whole history: an hourly
+    run would otherwise sort every movement to rebuild three days. #}
+carried_movements as (
 
-    select
-        daily_movements.product_id,
-        daily_movements.store_id,
-        daily_movements.closing_qty,
-        daily_movements.closing_unit_cost_pen,
-        daily_movements.closing_value_pen
+    select daily_movements.*
+    from daily_movements
+    cross join bounds
+    where daily_movements.movement_date >= bounds.window_start_date
+
+    union all
+
+    select daily_movements.*
     from daily_movements
     inner join last_days_before_window
         on
@@ -120,83 +118,49 @@ prior_balances as (
 
 ),
 
-joined as (
+{#- Each day of the grid with its pair's last movement on or before it: the day's own movement,
+    else the one whose closing balance the day carries. An as-of join rather than window passes
+    over the grid: on the large chain (176M grid rows) three window passes took dbt past 20 GB;
+    the as-of join builds the grid within DuckDB's memory limit (docs/DECISIONLOG.md). #}
+last_movements as (
 
     select
+        grid.date_day,
         grid.product_id,
         grid.store_id,
-        grid.date_day,
-        window_movements.movement_date is not null as has_movement,
-        window_movements.opening_qty,
-        window_movements.in_qty,
-        window_movements.out_qty,
-        window_movements.sold_qty,
-        window_movements.min_balance_qty,
-        window_movements.closing_qty,
-        window_movements.closing_unit_cost_pen,
-        window_movements.closing_value_pen,
-        count(window_movements.movement_date) over (
-            partition by grid.product_id, grid.store_id
-            order by grid.date_day
-            rows between unbounded preceding and current row
-        ) as balance_group
-    from grid
-    left join window_movements
-        on
-            grid.product_id = window_movements.product_id
-            and grid.store_id = window_movements.store_id
-            and grid.date_day = window_movements.movement_date
+        last_movement.movement_date,
+        last_movement.opening_qty,
+        last_movement.in_qty,
+        last_movement.out_qty,
+        last_movement.sold_qty,
+        last_movement.min_balance_qty,
+        last_movement.closing_qty,
+        last_movement.closing_unit_cost_pen,
+        last_movement.closing_value_pen
+    from {{ innovalogix.asof_left_join(
+        'grid', 'carried_movements', 'last_movement',
+        ['product_id', 'store_id'], 'date_day', 'movement_date'
+    ) }}
 
 ),
 
-filled as (
-
-    select
-        joined.*,
-        first_value(joined.closing_qty) over (
-            partition by joined.product_id, joined.store_id, joined.balance_group
-            order by joined.date_day
-        ) as carried_qty,
-        first_value(joined.closing_unit_cost_pen) over (
-            partition by joined.product_id, joined.store_id, joined.balance_group
-            order by joined.date_day
-        ) as carried_unit_cost_pen,
-        first_value(joined.closing_value_pen) over (
-            partition by joined.product_id, joined.store_id, joined.balance_group
-            order by joined.date_day
-        ) as carried_value_pen
-    from joined
-
-),
-
+{#- The day's own flows only on days with a movement; the balance on every day. #}
 balances as (
 
     select
-        filled.date_day,
-        filled.product_id,
-        filled.store_id,
-        filled.has_movement,
-        filled.opening_qty,
-        filled.in_qty,
-        filled.out_qty,
-        filled.sold_qty,
-        filled.min_balance_qty,
-        case
-            when filled.balance_group > 0 then filled.carried_qty else prior_balances.closing_qty
-        end as stock_on_hand_qty,
-        case
-            when filled.balance_group > 0 then filled.carried_unit_cost_pen
-            else prior_balances.closing_unit_cost_pen
-        end as unit_cost_pen,
-        case
-            when filled.balance_group > 0 then filled.carried_value_pen
-            else prior_balances.closing_value_pen
-        end as stock_value_pen
-    from filled
-    left join prior_balances
-        on
-            filled.product_id = prior_balances.product_id
-            and filled.store_id = prior_balances.store_id
+        date_day,
+        product_id,
+        store_id,
+        coalesce(movement_date = date_day, false) as has_movement,
+        case when movement_date = date_day then opening_qty end as opening_qty,
+        case when movement_date = date_day then in_qty end as in_qty,
+        case when movement_date = date_day then out_qty end as out_qty,
+        case when movement_date = date_day then sold_qty end as sold_qty,
+        case when movement_date = date_day then min_balance_qty end as min_balance_qty,
+        closing_qty as stock_on_hand_qty,
+        closing_unit_cost_pen as unit_cost_pen,
+        closing_value_pen as stock_value_pen
+    from last_movements
 
 ),
 
