@@ -157,7 +157,10 @@ def stream_asset_events(invocation, context) -> Iterator[Any]:
 FINGERPRINT_NAME = "manifest.fingerprint"
 _NOT_PARSED = {"target", "logs", "dbt_packages"}
 # What dbt_project/profiles.yml reads (besides DBT_PG_*).
-_PROFILE_ENV = {"DBT_TARGET", "WAREHOUSE_PATH", "INNOVALOGIX_HOME", "DBT_THREADS"}
+_PROFILE_ENV = {
+    "DBT_TARGET", "WAREHOUSE_PATH", "INNOVALOGIX_HOME", "DBT_THREADS", "DUCKDB_MEMORY_LIMIT",
+    "DUCKDB_TEMP_DIRECTORY",
+}  # fmt: skip
 
 
 def project_fingerprint() -> str:
