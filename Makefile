@@ -44,7 +44,7 @@ test: lint
 bench-sales: setup
 	uv run python bench/bench_sales.py
 
-# The server's own ceiling for a sale (pgbench drives the sale's functions), beside tpcb-like.
+# The server's own ceiling for a sale (pgbench's C client calls post_sale), beside tpcb-like.
 bench-sales-ceiling: setup
 	uv run python bench/bench_sales_ceiling.py
 
