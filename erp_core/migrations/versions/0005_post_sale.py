@@ -247,7 +247,7 @@ begin
         v_total := v_total + a.line_total;
         v_igv := v_igv + a.igv_amount;
         v_discount := v_discount + a.discount_amount;
-        if f_affectations[k] = '10' then
+        if f_affectations[k] = '10' then  -- gravado
             v_taxable := v_taxable + a.taxable_amount;
         else
             v_exempt := v_exempt + a.taxable_amount;
@@ -262,7 +262,7 @@ begin
                 detail = jsonb_build_object('entity', 'customer', 'key', p_customer_id);
         end if;
     end if;
-    if p_doc_type = '01' and v_customer_doc is distinct from '6' then
+    if p_doc_type = '01' and v_customer_doc is distinct from '6' then  -- factura needs a RUC
         raise exception using errcode = 'IL422', message = 'a factura requires a customer with RUC',
             detail = jsonb_build_object('field', 'customer_id', 'value', p_customer_id,
                 'reason', 'a factura requires a customer with RUC');
