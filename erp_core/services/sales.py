@@ -17,7 +17,7 @@ from erp_core.services.lookups import positive_quantity
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
-IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")
+IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in post_sale (migration 0005)
 
 
 @dataclass(frozen=True)
