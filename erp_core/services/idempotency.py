@@ -31,11 +31,6 @@ def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] 
     ).fetchone()
     if inserted:
         return None
-    return stored_result(conn, key, operation)
-
-
-def stored_result(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] | None:
-    """What the operation that claimed ``key`` recorded; refused if it was another operation."""
     row = conn.execute(
         "select operation, result from idempotency_keys where key = %s", (key,), prepare=False
     ).fetchone()  # not prepared, as in record()

@@ -2,8 +2,8 @@
 
 The serie row is locked until the operation commits, so concurrent operations on one serie
 take consecutive numbers, and a rolled-back one gives its number back. The numbering itself is
-the database function ``next_comprobante_number`` (migrations 0002 and 0004), which the sale's write
-function calls too: one mechanism for every comprobante.
+the database function ``next_comprobante_number`` (migrations 0002 and 0004), which the sale's
+function ``post_sale`` calls too: one mechanism for every comprobante.
 """
 
 from __future__ import annotations

@@ -299,23 +299,14 @@ begin
         f_values[k] := m.balance_value;
     end loop;
 
-    -- One statement writes the sale: number it (the serie's row lock keeps the correlativo
-    -- gapless), then header, payments, lines, kardex and the new balances. Every write reads
-    -- the number, so without a serie nothing is written.
+    -- One statement writes the sale: number it (``next_comprobante_number``, as every
+    -- comprobante is: the serie's row lock keeps the correlativo gapless), then header,
+    -- payments, lines, kardex and the new balances. Every write reads the number, so without a
+    -- serie nothing is written.
     with numbered as (
-        update comprobante_series cs set last_number = cs.last_number + 1
-        where cs.series_id = (
-            select f.series_id from comprobante_series f
-            where f.store_id = v_store_id and f.doc_type = p_doc_type
-              and case when p_serie is null  -- the store's first serie of the type
-                  then f.serie like (case when p_doc_type = '01' then 'F' else 'B' end) || '%'
-                  else f.serie = p_serie::char(4) and length(p_serie) = 4 end
-            order by f.serie limit 1)
-        returning cs.serie, cs.last_number as number
-    ),
-    registered as (
-        insert into issued_documents (serie, number, doc_type, issued_on)
-        select n.serie, n.number, p_doc_type, p_sale_date from numbered n
+        select n.serie, n.number
+        from next_comprobante_number(v_store_id, p_doc_type, p_sale_date, p_serie,
+            case when p_doc_type = '01' then 'F' else 'B' end) n
     ),
     header as (
         insert into sales (sale_id, sale_date, sold_at, store_id, doc_type, serie, number,
