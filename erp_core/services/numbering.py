@@ -2,7 +2,7 @@
 
 The serie row is locked until the operation commits, so concurrent operations on one serie
 take consecutive numbers, and a rolled-back one gives its number back. The numbering itself is
-the database function ``next_comprobante_number`` (migrations 0002 and 0004), which the sale's
+the database function ``next_comprobante_number`` (migrations 0002, 0004, 0006), which the sale's
 function ``post_sale`` calls too: one mechanism for every comprobante.
 """
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from erp_core.domain.documents import BOLETA, FACTURA
+from erp_core.domain.documents import BOLETA, FACTURA, InvalidDocument, check_serie
 from erp_core.services import idempotency
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.lookups import positive_quantity
@@ -89,6 +89,11 @@ def _arguments(req: SaleRequest) -> tuple:
     """``post_sale``'s arguments, after the checks that need no data (one row each)."""
     if req.doc_type not in (BOLETA, FACTURA):
         raise InvalidInput("doc_type", req.doc_type, "must be 03 (boleta) or 01 (factura)")
+    if req.serie is not None:
+        try:
+            check_serie(req.doc_type, req.serie)
+        except InvalidDocument as error:
+            raise InvalidInput("serie", req.serie, str(error)) from None
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
     quantities = [

@@ -133,6 +133,8 @@ def test_insufficient_stock_names_product_store_stock_and_request(conn, chain):
         ([("SKU0001", "1")], [("cash", "11.80")], {"store": "0009"}, NotFound, "0009"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"doc_type": "01"}, InvalidInput, "RUC"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B999"}, InvalidInput, "serie"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B0011"}, InvalidInput, "'B0011'"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "F001"}, InvalidInput, "'F001'"),
     ],
 )
 def test_bad_sales_are_refused_and_leave_nothing(
@@ -171,6 +173,19 @@ def test_retried_sale_is_applied_once(conn, chain):
     assert first == second
     assert conn.execute("select count(*) from sales").fetchone()[0] == 1
     assert conn.execute("select quantity from stock_balances where quantity = 8").fetchone()
+
+
+@pytest.mark.parametrize("serie", ["B0011", "B00", "B001 x"])
+def test_the_numbering_never_takes_a_serie_for_a_longer_or_shorter_one(conn, chain, serie):
+    # sell() refuses such a serie before the database sees it; any other caller of the
+    # numbering must not get serie B001's next number either (migration 0006)
+    store_id = conn.execute("select store_id from stores where code = '0001'").fetchone()[0]
+    numbered = conn.execute(
+        "select * from next_comprobante_number(%s, '03', current_date, %s)", (store_id, serie)
+    ).fetchall()
+    assert numbered == []
+    assert conn.execute("select last_number from comprobante_series where serie = 'B001'")\
+        .fetchone() == (0,)  # fmt: skip
 
 
 def test_numbering_is_consecutive_and_a_failed_sale_leaves_no_gap(conn, chain):

@@ -20,10 +20,9 @@ Revises: 0004
 Create Date: 2026-11-28
 """
 
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from erp_core.migration_text import revision_module
 
 revision = "0005"
 down_revision = "0004"
@@ -388,18 +387,9 @@ drop type sale_line_amount;
 """
 
 
-def _migration_0004():
-    """Migration 0004's module: its sale functions are dropped here and put back on downgrade
-    (one copy of their text)."""
-    path = Path(__file__).with_name("0004_sale_write_by_key.py")
-    spec = importlib.util.spec_from_file_location("migration_0004", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _sale_functions_of_0004() -> str:
-    schema = _migration_0004().SCHEMA
+    """0004's claim_sale and record_sale, put back on downgrade (one copy of their text)."""
+    schema = revision_module("0004_sale_write_by_key.py").SCHEMA
     functions = schema[schema.index("-- Claim a sale's") :]
     drop_start = functions.index("drop function record_sale(")  # 0002's, gone since 0004
     return functions[:drop_start] + functions[functions.index(";", drop_start) + 1 :]
@@ -407,7 +397,8 @@ def _sale_functions_of_0004() -> str:
 
 def upgrade() -> None:
     op.execute(SCHEMA)
-    op.execute(_migration_0004().DROP)  # claim_sale and record_sale: replaced by post_sale
+    # claim_sale and record_sale: replaced by post_sale
+    op.execute(revision_module("0004_sale_write_by_key.py").DROP)
 
 
 def downgrade() -> None:
