@@ -5,10 +5,6 @@ tickets (kardex included) from a catalogue of 300 SKUs in one store. pgbench run
 tpcb-like script with 8 clients against another database of the same server. The figure that
 matters is the ratio (goal: at least 0.5x), because these machines are shared and noisy.
 
-The terminals are served two ways: by one service process, each terminal a thread, sharing
-the service's pool of connections (``erp_core/pos_pool.py``, as an application server serves
-them), and as 8 processes with a connection each (every terminal straight on the database).
-
 The two sides alternate in rounds (default 3 x 10 s each), and the median of the rounds'
 ratios is the result: on a shared machine the load drifts within a minute.
 
@@ -27,7 +23,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -36,11 +31,9 @@ from psycopg.conninfo import conninfo_to_dict
 
 from erp_core import db, migrate
 from erp_core.domain.documents import make_ruc
-from erp_core.pos_pool import open_pos_pool
 from erp_core.services import catalog
 from erp_core.services.adjustments import StockLineInput, record_opening_balance
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
-from erp_core.settings import get_settings
 
 SKUS = 300
 
@@ -82,32 +75,6 @@ def terminal(url: str, index: int, seconds: float, round_no: int, ready, go, res
         results.put(done)
 
 
-def service_process(url, clients, pool_size, seconds, round_no, ready, go, results) -> None:
-    """One service process serving ``clients`` terminals (threads) on a shared pool."""
-    counts = [0] * clients
-
-    def terminal_thread(index: int) -> None:
-        rng = random.Random(index * 1000 + round_no + 500)
-        for warm in range(12):  # enough for each pooled connection to prepare post_sale
-            with pool.connection() as conn:
-                sell(conn, ticket(rng, f"pool-warm-{round_no}-{index}-{warm}", index))
-        ready.put(index)
-        go.wait()
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with pool.connection() as conn:
-                sell(conn, ticket(rng, f"pool-{round_no}-{index}-{counts[index]}", index))
-            counts[index] += 1
-
-    with open_pos_pool(url, pool_size) as pool:
-        threads = [threading.Thread(target=terminal_thread, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    results.put(sum(counts))
-
-
 def ticket(rng: random.Random, key: str, terminal_index: int) -> SaleRequest:
     """A 3-line boleta of distinct random SKUs on the terminal's own serie."""
     skus = rng.sample(range(SKUS), 3)
@@ -146,28 +113,12 @@ def cpu_per_sale(url: str, sales: int = 1000) -> str:
 
 
 def run_services(url: str, clients: int, seconds: float, round_no: int) -> float:
-    """Sales a second of ``clients`` terminal processes, each on its own connection."""
     ready, go, results = mp.Queue(), mp.Event(), mp.Queue()
     procs = [mp.Process(target=terminal, args=(url, i, seconds, round_no, ready, go, results))
              for i in range(clients)]  # fmt: skip
-    return _measure(procs, clients, ready, go, results, seconds)
-
-
-def run_service_process(url: str, clients: int, pool_size: int, seconds: float,
-                        round_no: int) -> float:  # fmt: skip
-    """Sales a second of ``clients`` terminals served by one process on ``pool_size``
-    connections."""
-    ready, go, results = mp.Queue(), mp.Event(), mp.Queue()
-    arguments = (url, clients, pool_size, seconds, round_no, ready, go, results)
-    proc = mp.Process(target=service_process, args=arguments)
-    return _measure([proc], clients, ready, go, results, seconds)
-
-
-def _measure(procs, clients, ready, go, results, seconds) -> float:
-    """Start ``procs``, wait for all ``clients`` terminals to be warm, release them, count."""
     for p in procs:
         p.start()
-    for _ in range(clients):
+    for _ in procs:
         ready.get()
     go.set()
     total = sum(results.get() for _ in procs)
@@ -226,14 +177,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="per round and side")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--pool-size", type=int, default=get_settings().database_pool_size,
-                        help="the service's connections (DATABASE_POOL_SIZE)")  # fmt: skip
     args = parser.parse_args()
     server = db.server_url()
     sales_db = db.create_database(server, "bench_sales")
     pgbench_db = db.create_database(server, "bench_pgbench")
     print_header(args.clients, args.rounds, args.seconds)
-    pooled, own = [], []
+    ratios = []
     try:
         prepare(sales_db, args.clients)
         print(cpu_per_sale(sales_db))
@@ -241,27 +190,16 @@ def main() -> None:
         # Interleaved rounds: the load other work puts on a shared machine drifts, and each
         # ratio compares two measurements taken seconds apart.
         for round_no in range(args.rounds):
-            own_tps = run_services(sales_db, args.clients, args.seconds, round_no)
+            services_tps = run_services(sales_db, args.clients, args.seconds, round_no)
             pgbench_tps = run_pgbench(pgbench_db, args.clients, args.seconds)
-            pooled_tps = run_service_process(
-                sales_db, args.clients, args.pool_size, args.seconds, round_no
-            )
-            own.append(own_tps / pgbench_tps)
-            pooled.append(pooled_tps / pgbench_tps)
-            print(f"round {round_no + 1}: sales/s (3 lines + kardex) through the service "
-                  f"process {pooled_tps:,.1f} ({pooled[-1]:.2f}x), terminals on their own "
-                  f"connections {own_tps:,.1f} ({own[-1]:.2f}x); pgbench tpcb-like tps "
-                  f"{pgbench_tps:,.1f}")  # fmt: skip
+            ratios.append(services_tps / pgbench_tps)
+            print(f"round {round_no + 1}: sales/s (3 lines + kardex) {services_tps:,.1f}  "
+                  f"pgbench tpcb-like tps {pgbench_tps:,.1f}  ratio {ratios[-1]:.2f}x")  # fmt: skip
     finally:
         db.drop_database(server, sales_db)
         db.drop_database(server, pgbench_db)
     print(f"load after: {os.getloadavg()}")
-    print(
-        f"ratio, {args.clients} terminals through one service process on {args.pool_size} "
-        f"connections: median {statistics.median(pooled):.2f}x (goal >= 0.5x)"
-    )
-    print(f"ratio, {args.clients} terminals on their own connections: median "
-          f"{statistics.median(own):.2f}x")  # fmt: skip
+    print(f"ratio: median {statistics.median(ratios):.2f}x (goal >= 0.5x)")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ class Settings:
     warehouse_path: Path
     dbt_target: str
     pii_key: str | None
-    database_pool_size: int
 
     @property
     def pg_data_dir(self) -> Path:
@@ -44,12 +43,4 @@ def get_settings() -> Settings:
         warehouse_path=Path(os.environ.get("WAREHOUSE_PATH", home / "warehouse.duckdb")),
         dbt_target=os.environ.get("DBT_TARGET", "duckdb"),
         pii_key=os.environ.get("INNOVALOGIX_PII_KEY") or None,
-        database_pool_size=_positive_int("DATABASE_POOL_SIZE", 4),
     )
-
-
-def _positive_int(variable: str, default: int) -> int:
-    text = os.environ.get(variable) or str(default)
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{variable}={text!r}: must be a whole number of at least 1")
-    return int(text)
