@@ -17,10 +17,23 @@ def sale_functions(url: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def codes_checked_for_length(url: str) -> int:
+    """How many of the sale's functions check a given code's length before casting it."""
+    with db.connect(url) as conn:
+        return conn.execute(
+            "select count(*) from pg_proc where proname = any(%s) and prosrc ~ 'length\\(p_'",
+            (list(SALE_FUNCTIONS),),
+        ).fetchone()[0]
+
+
 def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     config = migrate.alembic_config(db_url)
     head = ["issue_at_average", "next_comprobante_number", "post_sale", "sale_line_amounts"]
     assert sale_functions(db_url) == head
+    assert codes_checked_for_length(db_url) == 2
+    command.downgrade(config, "0005")  # the lookups that truncated a longer serie or store code
+    assert sale_functions(db_url) == head
+    assert codes_checked_for_length(db_url) == 0
     command.downgrade(config, "0004")
     assert sale_functions(db_url) == ["claim_sale", "next_comprobante_number", "record_sale"]
     command.downgrade(config, "base")

@@ -131,6 +131,7 @@ def test_insufficient_stock_names_product_store_stock_and_request(conn, chain):
         ([("SKU0001", "0")], [("cash", "0.01")], {}, InvalidInput, "quantity='0'"),
         ([("NOPE", "1")], [("cash", "11.80")], {}, NotFound, "NOPE"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"store": "0009"}, NotFound, "0009"),
+        ([("SKU0001", "1")], [("cash", "11.80")], {"store": "00011"}, NotFound, "00011"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"doc_type": "01"}, InvalidInput, "RUC"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B999"}, InvalidInput, "serie"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B0011"}, InvalidInput, "'B0011'"),

@@ -1,9 +1,12 @@
-"""``next_comprobante_number`` no longer truncates the serie it is given.
+"""A serie or store code given to the sale's functions is never truncated.
 
-Since 0004 the terminal's serie was cast to ``char(4)`` to look it up by its unique index, and
-that cast truncates: a sale asking for serie ``B0011`` was numbered on serie ``B001``. A serie is
-exactly 4 characters (``comprobante_series``' check), so a longer or shorter one now finds no
-serie, and a sale refuses it (P0002) instead of numbering another serie's comprobante.
+Since 0004 the terminal's serie and the store's code were cast to ``char(4)`` to look them up by
+their unique indexes, and that cast truncates: a sale asking for serie ``B0011`` was numbered on
+serie ``B001``, and one for store ``00011`` was sold in store ``0001``. A serie is exactly 4
+characters (``comprobante_series``' check) and a store code at most 4 (``char(4)``), so a longer
+one now finds nothing: the sale is refused (no such serie, P0002; store not found, IL404).
+
+``post_sale`` changes in that one line; the rest of its text stays in 0005 (one copy).
 
 Revision ID: 0006
 Revises: 0005
@@ -31,7 +34,7 @@ declare
 begin
     if p_serie is not null then  -- the terminal's serie: one unique-index lookup
         select series_id into v_series_id from comprobante_series
-        where length(p_serie) = 4  -- the cast below would truncate a longer one
+        where length(p_serie) <= 4  -- the cast below would truncate a longer one
           and serie = p_serie::char(4) and store_id = p_store_id and doc_type = p_doc_type;
     else
         select series_id into v_series_id from comprobante_series
@@ -55,15 +58,32 @@ $$;
 """
 
 
-def _function_of_0004() -> str:
+STORE_LOOKUP = "left join stores s on s.code = p_store_code::char(4)"
+STORE_LOOKUP_EXACT = (
+    "left join stores s on length(p_store_code) <= 4  -- the cast would truncate a longer one\n"
+    "        and s.code = p_store_code::char(4)"
+)
+
+
+def _numbering_of_0004() -> str:
     """0004's ``next_comprobante_number``, put back on downgrade (one copy of its text)."""
     schema = revision_module("0004_sale_write_by_key.py").SCHEMA
     return between(schema, "create or replace function next_comprobante_number(", "-- Claim")
 
 
+def _post_sale_of_0005() -> str:
+    """0005's ``post_sale``, as a ``create or replace``."""
+    schema = revision_module("0005_post_sale.py").SCHEMA
+    function = between(schema, "create function post_sale(", "\n$$;\n") + "\n$$;\n"
+    assert function.count(STORE_LOOKUP) == 1, "0005's store lookup is not where 0006 expects it"
+    return function.replace("create function", "create or replace function", 1)
+
+
 def upgrade() -> None:
     op.execute(SCHEMA)
+    op.execute(_post_sale_of_0005().replace(STORE_LOOKUP, STORE_LOOKUP_EXACT))
 
 
 def downgrade() -> None:
-    op.execute(_function_of_0004())
+    op.execute(_numbering_of_0004())
+    op.execute(_post_sale_of_0005())
