@@ -58,17 +58,7 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
     if sale is None:
         raise NotFound("sale", req.sale_id)
     sale_id, sale_date, store_id, store_code, sale_serie = sale
-    sold = {
-        row[0]: row
-        for row in conn.execute(
-            "select l.sale_line_id, l.product_id, p.sku, l.quantity, l.line_total, "
-            "l.igv_affectation, l.unit_cost, coalesce((select sum(r.quantity) from return_lines r "
-            "  where r.sale_line_id = l.sale_line_id), 0) "
-            "from sale_lines l join products p using (product_id) "
-            "where l.sale_id = %s and l.sale_date = %s for update of l",
-            (sale_id, sale_date),
-        ).fetchall()
-    }
+    sold = _sold_lines(conn, sale_id, sale_date)
     products = {row[1]: row[2] for row in sold.values()}
     ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at)
     serie, number = next_number(conn, store_id, NOTA_CREDITO, return_date, letter=sale_serie[0])
@@ -84,14 +74,15 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
         if line.sale_line_id not in sold:
             raise InvalidInput("sale_line_id", line.sale_line_id, "is not a line of this sale", row)
         quantity = positive_quantity(line.quantity, "quantity", row)
-        _, product_id, _sku, sold_qty, line_total, affectation, unit_cost, returned = sold[
-            line.sale_line_id
-        ]
+        _, product_id, _sku, sold_qty, line_total, affectation, unit_cost, returned, refunded = (
+            sold[line.sale_line_id]
+        )
         if quantity > sold_qty - returned:
             raise InvalidInput(
                 "quantity", str(quantity), f"only {sold_qty - returned} left to return", row
             )
-        refund = round_cents(line_total * quantity / sold_qty)
+        # pro rata of everything returned so far, less what was refunded: parts add up to the line
+        refund = round_cents(line_total * (returned + quantity) / sold_qty) - refunded
         taxable, igv = split_igv(refund, affectation)
         movement = ledger.receive(product_id, quantity, unit_cost, OP_CUSTOMER_RETURN, doc)
         conn.execute(
@@ -101,7 +92,8 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
             (return_id, line.sale_line_id, product_id, quantity, taxable, igv, refund,
              unit_cost, movement.total_in),
         )  # fmt: skip
-        sold[line.sale_line_id] = (*sold[line.sale_line_id][:7], returned + quantity)
+        sold[line.sale_line_id] = (*sold[line.sale_line_id][:7], returned + quantity,
+                                   refunded + refund)  # fmt: skip
         totals["taxable" if affectation == GRAVADO else "exempt"] += taxable
         totals["igv"] += igv
         totals["total"] += refund
@@ -112,3 +104,26 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
     )
     ledger.flush()
     return return_id
+
+
+def _sold_lines(conn: psycopg.Connection, sale_id: int, sale_date) -> dict[int, tuple]:
+    """The sale's lines by id, with what was returned and refunded of each so far.
+
+    The lines are locked first, in a statement of their own: the next statement's snapshot then
+    sees a concurrent return of the same lines that committed while this one waited for them.
+    """
+    conn.execute(
+        "select 1 from sale_lines where sale_id = %s and sale_date = %s "
+        "order by sale_line_id for update",
+        (sale_id, sale_date),
+    )
+    rows = conn.execute(
+        "select l.sale_line_id, l.product_id, p.sku, l.quantity, l.line_total, "
+        "l.igv_affectation, l.unit_cost, coalesce(r.quantity, 0), coalesce(r.refunded, 0) "
+        "from sale_lines l join products p using (product_id) "
+        "left join lateral (select sum(quantity) as quantity, sum(line_total) as refunded "
+        "  from return_lines where sale_line_id = l.sale_line_id) r on true "
+        "where l.sale_id = %s and l.sale_date = %s",
+        (sale_id, sale_date),
+    ).fetchall()
+    return {row[0]: row for row in rows}

@@ -1,0 +1,74 @@
+"""Returns: a credit note per return, never more back than was sold, nor more refunded than paid."""
+
+import threading
+import time
+from decimal import Decimal as D
+
+import psycopg
+
+from erp_core.services.errors import InvalidInput
+from erp_core.services.returns import ReturnLineInput, ReturnRequest, return_sale
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
+from tests.factories import LIMA_NOON, build_chain, stock_up
+
+
+def sell_one(conn, key, qty, total, sku="SKU0001"):
+    return sell(
+        conn,
+        SaleRequest(key, "0001", [SaleLineInput(sku, D(qty))], [PaymentInput("cash", D(total))],
+                    sold_at=LIMA_NOON),
+    )  # fmt: skip
+
+
+def wait_until_blocked(conn, timeout=10.0):
+    """Wait until another session of this database waits for a lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = conn.execute(
+            "select count(*) from pg_stat_activity where datname = current_database() "
+            "and wait_event_type = 'Lock'"
+        ).fetchone()[0]
+        conn.rollback()  # pg_stat_activity is read once per transaction
+        if waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the other session never waited for a lock")
+
+
+def test_two_concurrent_returns_cannot_return_one_line_twice(conn, db_url):
+    chain = build_chain(conn, n_products=1)
+    stock_up(conn, chain, "0001", "SKU0001", 10, "4.00")
+    sale = sell_one(conn, "s1", "2", "23.60")
+    conn.commit()
+    line = sale.line_ids[0]
+    outcome = {}
+
+    def second_terminal():
+        with psycopg.connect(db_url) as other:
+            request = ReturnRequest("r2", sale.sale_id, [ReturnLineInput(line, D("2"))])
+            try:
+                outcome["result"] = return_sale(other, request)
+            except InvalidInput as exc:
+                outcome["result"] = exc
+
+    with psycopg.connect(db_url) as first:
+        with first.transaction():
+            return_sale(first, ReturnRequest("r1", sale.sale_id, [ReturnLineInput(line, D("2"))]))
+            thread = threading.Thread(target=second_terminal)
+            thread.start()
+            wait_until_blocked(conn)
+        thread.join(30)
+    assert isinstance(outcome["result"], InvalidInput)
+    assert "only 0.000 left to return" in str(outcome["result"])
+    assert conn.execute("select sum(quantity) from return_lines").fetchone()[0] == D("2")
+
+
+def test_returns_in_parts_never_refund_more_than_the_line_was_paid(conn):
+    chain = build_chain(conn, n_products=1, price="3.33")
+    stock_up(conn, chain, "0001", "SKU0001", 10, "2.00")
+    sale = sell_one(conn, "s1", "1.5", "5.00")  # 1.5 x 3.33 = 4.995 -> 5.00
+    line = sale.line_ids[0]
+    for i in range(3):
+        return_sale(conn, ReturnRequest(f"r{i}", sale.sale_id, [ReturnLineInput(line, D("0.5"))]))
+    refunded = conn.execute("select sum(total_amount) from returns").fetchone()[0]
+    assert refunded == D("5.00")
