@@ -56,3 +56,31 @@ def positive_quantity(value, field: str, row: int | None = None) -> Decimal:
     if quantity != quantity.quantize(Decimal("0.001")):
         raise InvalidInput(field, value, "has more than 3 decimals", row)
     return quantity
+
+
+def _finite_number(value, field: str, row: int | None) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise InvalidInput(field, value, "is not a number", row) from None
+    if not number.is_finite():
+        raise InvalidInput(field, value, "is not a finite number", row)
+    return number
+
+
+def non_negative_cost(value, field: str, row: int | None = None) -> Decimal:
+    """A unit cost: a number, zero or more (a comparison with NaN would raise, unnamed)."""
+    cost = _finite_number(value, field, row)
+    if cost < 0:
+        raise InvalidInput(field, value, "must not be negative", row)
+    return cost
+
+
+def non_negative_quantity(value, field: str, row: int | None = None) -> Decimal:
+    """A counted quantity: zero or more, with at most the 3 decimals the balances keep."""
+    quantity = _finite_number(value, field, row)
+    if quantity < 0:
+        raise InvalidInput(field, value, "must not be negative", row)
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise InvalidInput(field, value, "has more than 3 decimals", row)
+    return quantity

@@ -13,7 +13,12 @@ from erp_core.domain.kardex import OP_PURCHASE
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
-from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
+from erp_core.services.lookups import (
+    non_negative_cost,
+    positive_quantity,
+    products_by_sku,
+    store_by_code,
+)
 from erp_core.timeutil import business_date, now
 
 
@@ -30,8 +35,7 @@ def _check_lines(lines: list[PurchaseLineInput]) -> list[Decimal]:
     quantities = []
     for row, line in enumerate(lines, 1):
         quantities.append(positive_quantity(line.quantity, "quantity", row))
-        if Decimal(str(line.unit_cost)) < 0:
-            raise InvalidInput("unit_cost", line.unit_cost, "must not be negative", row)
+        non_negative_cost(line.unit_cost, "unit_cost", row)
     return quantities
 
 
@@ -105,14 +109,10 @@ def receive_goods(
         store = store_by_code(conn, store_code)
         products = products_by_sku(conn, [line.sku for line in lines])
         if purchase_order_id is not None:
-            status = conn.execute(
-                "select status from purchase_orders where purchase_order_id = %s for update",
-                (purchase_order_id,),
-            ).fetchone()
-            if status is None:
-                raise NotFound("purchase order", purchase_order_id)
-            if status[0] != "open":
-                raise InvalidInput("purchase_order_id", purchase_order_id, f"is {status[0]}")
+            _check_against_order(
+                conn, purchase_order_id, supplier_ruc, supplier_id, store_code, store.store_id,
+                [(products[line.sku], qty) for line, qty in zip(lines, quantities, strict=True)],
+            )  # fmt: skip
         ledger = StockLedger.lock(
             conn, store.store_id, store.code,
             {p.product_id: p.sku for p in products.values()}, received_at,
@@ -144,3 +144,44 @@ def receive_goods(
         ledger.flush()
         idempotency.record(conn, idempotency_key, {"goods_receipt_id": receipt_id})
         return receipt_id
+
+
+def _check_against_order(
+    conn, order_id: int, ruc: str, supplier_id: int, store_code: str, store_id: int, lines
+) -> None:
+    """A receipt against an order brings the order's supplier's goods, to its store, and no more
+    of each product than was ordered: anything else must be received without the order."""
+    order = conn.execute(
+        "select status, supplier_id, store_id from purchase_orders "
+        "where purchase_order_id = %s for update",
+        (order_id,),
+    ).fetchone()
+    if order is None:
+        raise NotFound("purchase order", order_id)
+    status, order_supplier, order_store = order
+    if status != "open":
+        raise InvalidInput("purchase_order_id", order_id, f"is {status}")
+    if order_supplier != supplier_id:
+        raise InvalidInput("supplier_ruc", ruc, f"purchase order {order_id} is another supplier's")
+    if order_store != store_id:
+        raise InvalidInput(
+            "store_code", store_code, f"purchase order {order_id} is for another store"
+        )
+    ordered = dict(
+        conn.execute(
+            "select product_id, sum(quantity) from purchase_order_lines "
+            "where purchase_order_id = %s group by product_id",
+            (order_id,),
+        ).fetchall()
+    )
+    received: dict[int, Decimal] = {}
+    for row, (product, quantity) in enumerate(lines, 1):
+        if product.product_id not in ordered:
+            raise InvalidInput("sku", product.sku, f"is not on purchase order {order_id}", row)
+        received[product.product_id] = received.get(product.product_id, 0) + quantity
+        if received[product.product_id] > ordered[product.product_id]:
+            raise InvalidInput(
+                "quantity", quantity,
+                f"is more than the {ordered[product.product_id]} ordered on purchase order "
+                f"{order_id}", row,
+            )  # fmt: skip
