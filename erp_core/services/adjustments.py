@@ -12,7 +12,13 @@ from erp_core.domain.kardex import OP_COUNT_ADJUSTMENT, OP_DAMAGE, OP_OPENING, O
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput
 from erp_core.services.ledger import Document, StockLedger
-from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
+from erp_core.services.lookups import (
+    non_negative_cost,
+    non_negative_quantity,
+    positive_quantity,
+    products_by_sku,
+    store_by_code,
+)
 from erp_core.timeutil import business_date, now
 
 INTERNAL_DOC = "00"  # SUNAT table 10: otros (an internal adjustment document)
@@ -74,8 +80,9 @@ def record_opening_balance(
         doc = Document(INTERNAL_DOC, "SI01", adjustment_id, "inventory_adjustments", adjustment_id)
         for row, line in enumerate(lines, 1):
             qty = positive_quantity(line.quantity, "quantity", row)
-            if line.unit_cost is None or Decimal(str(line.unit_cost)) < 0:
+            if line.unit_cost is None:
                 raise InvalidInput("unit_cost", line.unit_cost, "an opening needs a cost", row)
+            non_negative_cost(line.unit_cost, "unit_cost", row)
             product_id = products[line.sku].product_id
             movement = ledger.receive(product_id, qty, line.unit_cost, OP_OPENING, doc)
             _adjustment_line(conn, adjustment_id, product_id, qty, movement)
@@ -120,9 +127,7 @@ def record_physical_count(
         adjustment_id = _adjustment(conn, store.store_id, at, "count", count_id)
         doc = Document(INTERNAL_DOC, "IF01", count_id, "physical_counts", count_id)
         for row, line in enumerate(counts, 1):
-            counted = Decimal(str(line.quantity))
-            if counted < 0:
-                raise InvalidInput("counted_quantity", line.quantity, "must not be negative", row)
+            counted = non_negative_quantity(line.quantity, "counted_quantity", row)
             product_id = products[line.sku].product_id
             system = ledger.quantity(product_id)
             conn.execute(
