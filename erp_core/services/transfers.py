@@ -41,9 +41,9 @@ def dispatch_transfer(
         dispatched_at = dispatched_at or now()
         if not lines:
             raise InvalidInput("lines", [], "a transfer needs at least one line")
-        if from_store == to_store:
-            raise InvalidInput("to_store", to_store, "must differ from the origin store")
         origin, destination = store_by_code(conn, from_store), store_by_code(conn, to_store)
+        if origin.store_id == destination.store_id:  # codes compare blank-padded ('0001 ')
+            raise InvalidInput("to_store", to_store, "must differ from the origin store")
         quantities = [
             positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(lines, 1)
         ]
@@ -52,16 +52,14 @@ def dispatch_transfer(
             conn, origin.store_id, origin.code,
             {p.product_id: p.sku for p in products.values()}, dispatched_at,
         )  # fmt: skip
+        number = _next_guide_number(conn, TRANSFER_SERIE)
         transfer_id = conn.execute(
             "insert into transfers (from_store_id, to_store_id, dispatched_at, dispatch_date, "
-            "serie, number) values (%s,%s,%s,%s,%s,0) returning transfer_id",
+            "serie, number) values (%s,%s,%s,%s,%s,%s) returning transfer_id",
             (origin.store_id, destination.store_id, dispatched_at, business_date(dispatched_at),
-             TRANSFER_SERIE),
+             TRANSFER_SERIE, number),
         ).fetchone()[0]  # fmt: skip
-        conn.execute(
-            "update transfers set number = transfer_id where transfer_id = %s", (transfer_id,)
-        )
-        doc = Document(GUIA_REMISION, TRANSFER_SERIE, transfer_id, "transfers", transfer_id)
+        doc = Document(GUIA_REMISION, TRANSFER_SERIE, number, "transfers", transfer_id)
         rows = []
         for line, qty in zip(lines, quantities, strict=True):
             product = products[line.sku]
@@ -78,6 +76,18 @@ def dispatch_transfer(
         ledger.flush()
         idempotency.record(conn, idempotency_key, {"transfer_id": transfer_id})
         return transfer_id
+
+
+def _next_guide_number(conn: psycopg.Connection, serie: str) -> int:
+    """The next correlativo of our guía serie, without gaps.
+
+    Not the transfer's id: a refused or rolled-back dispatch used one up. The serie's lock is
+    held until commit, so the next dispatch reads this one's number once it is committed.
+    """
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"guia {serie}",))
+    return conn.execute(
+        "select coalesce(max(number), 0) + 1 from transfers where serie = %s", (serie,)
+    ).fetchone()[0]
 
 
 def receive_transfer(
