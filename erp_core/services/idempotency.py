@@ -12,10 +12,12 @@ from typing import Any
 
 import psycopg
 
+from erp_core.services.errors import InvalidInput
+
 
 def check_key(key: str) -> None:
     if not key or len(key) > 200:
-        raise ValueError(f"idempotency key must be 1 to 200 characters, got {key!r}")
+        raise InvalidInput("idempotency_key", key, "must be 1 to 200 characters")
 
 
 def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] | None:
@@ -35,7 +37,9 @@ def claim(conn: psycopg.Connection, key: str, operation: str) -> dict[str, Any] 
         "select operation, result from idempotency_keys where key = %s", (key,), prepare=False
     ).fetchone()  # not prepared, as in record()
     if row[0] != operation:
-        raise ValueError(f"idempotency key {key!r} was already used for {row[0]}, not {operation}")
+        raise InvalidInput(
+            "idempotency_key", key, f"was already used for {row[0]}, not {operation}"
+        )
     return row[1]
 
 

@@ -1,7 +1,12 @@
+from decimal import Decimal as D
+
 import psycopg
+import pytest
 
 from erp_core.services import idempotency
-from tests.factories import table_activity
+from erp_core.services.errors import InvalidInput
+from erp_core.services.transfers import TransferLineInput, dispatch_transfer
+from tests.factories import build_chain, stock_up, table_activity
 
 
 def test_a_result_is_recorded_by_index_however_much_the_keys_grew(conn, db_url):
@@ -29,3 +34,11 @@ def test_a_result_is_recorded_by_index_however_much_the_keys_grew(conn, db_url):
     scans_after, _ = table_activity(conn, "idempotency_keys")
     assert scans_after == scans_before
     assert idempotency.claim(conn, "late-9", "receipt") == {"receipt_id": 1}
+
+
+def test_a_key_reused_for_another_operation_is_refused_by_name_and_applies_nothing(conn):
+    chain = build_chain(conn, n_products=1)
+    stock_up(conn, chain, "0001", "SKU0001", 5, "4.00", key="k1")
+    with pytest.raises(InvalidInput, match="idempotency_key='k1': was already used for goods_rec"):
+        dispatch_transfer(conn, "k1", "0001", "0002", [TransferLineInput("SKU0001", D(1))])
+    assert conn.execute("select count(*) from transfers").fetchone()[0] == 0
