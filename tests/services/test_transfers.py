@@ -29,6 +29,9 @@ def test_transfer_guides_are_numbered_without_gaps(conn):
         "select distinct number from kardex where operation_type = '11' order by 1"
     ).fetchall()
     assert kardex == [(1,), (2,)]
+    with pytest.raises(psycopg.errors.UniqueViolation):  # a guía number is never given twice
+        conn.execute("update transfers set number = 1 where transfer_id = %s", (second,))
+    conn.rollback()
 
 
 def test_a_transfer_to_the_same_store_spelled_differently_is_refused_by_name(conn):
