@@ -51,13 +51,15 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
     if not req.lines:
         raise InvalidInput("lines", [], "a return needs at least one line")
     sale = conn.execute(
-        "select s.sale_id, s.sale_date, s.store_id, st.code, s.serie from sales s "
+        "select s.sale_id, s.sale_date, s.store_id, st.code, s.serie, s.sold_at from sales s "
         "join stores st using (store_id) where s.sale_id = %s",
         (req.sale_id,),
     ).fetchone()
     if sale is None:
         raise NotFound("sale", req.sale_id)
-    sale_id, sale_date, store_id, store_code, sale_serie = sale
+    sale_id, sale_date, store_id, store_code, sale_serie, sold_at = sale
+    if returned_at < sold_at:  # a credit note cannot come before the sale it credits
+        raise InvalidInput("returned_at", returned_at.isoformat(), f"is before the sale, {sold_at}")
     sold = _sold_lines(conn, sale_id, sale_date)
     products = {row[1]: row[2] for row in sold.values()}
     ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at)

@@ -1,10 +1,12 @@
 """Returns: a credit note per return, never more back than was sold, nor more refunded than paid."""
 
+import datetime as dt
 import threading
 import time
 from decimal import Decimal as D
 
 import psycopg
+import pytest
 
 from erp_core.services.errors import InvalidInput
 from erp_core.services.returns import ReturnLineInput, ReturnRequest, return_sale
@@ -72,3 +74,16 @@ def test_returns_in_parts_never_refund_more_than_the_line_was_paid(conn):
         return_sale(conn, ReturnRequest(f"r{i}", sale.sale_id, [ReturnLineInput(line, D("0.5"))]))
     refunded = conn.execute("select sum(total_amount) from returns").fetchone()[0]
     assert refunded == D("5.00")
+
+
+def test_a_return_dated_before_its_sale_is_refused_and_leaves_nothing(conn):
+    chain = build_chain(conn, n_products=1)
+    stock_up(conn, chain, "0001", "SKU0001", 5, "4.00")
+    sale = sell_one(conn, "s1", "1", "11.80")
+    line = conn.execute("select sale_line_id from sale_lines").fetchone()[0]
+    early = ReturnRequest("r1", sale.sale_id, [ReturnLineInput(line, D(1))],
+                          returned_at=LIMA_NOON - dt.timedelta(minutes=1))  # fmt: skip
+    with pytest.raises(InvalidInput, match=r"returned_at.*before the sale"):
+        return_sale(conn, early)
+    assert conn.execute("select count(*) from returns").fetchone() == (0,)
+    assert conn.execute("select count(*) from idempotency_keys where key = 'r1'").fetchone() == (0,)
