@@ -237,7 +237,7 @@ def _customer_doc(row: _Row) -> str | None:
     if _blank(value):
         return None
     doc = document_text(value)
-    if not re.fullmatch(r"\d{8}|\d{11}", doc):
+    if not re.fullmatch(r"[0-9]{8}|[0-9]{11}", doc):  # ASCII digits only, as the blind index
         row.reject("customer_doc", "must be a DNI (8 digits) or a RUC (11 digits)")
         return None
     if len(doc) == 11 and not is_valid_ruc(doc):

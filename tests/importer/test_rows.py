@@ -55,6 +55,7 @@ def test_defaults_and_normalizations():
         ("store", "Lima", "4-digit store code"),
         ("sku", "", "is required"),
         ("customer_doc", "1234", "DNI (8 digits) or a RUC (11 digits)"),
+        ("customer_doc", "٤٥٦٧٨٩١٢", "DNI (8 digits) or a RUC (11 digits)"),
         ("customer_doc", "20100000000", "not a valid RUC"),
         ("payment_method", "bitcoin", "must be one of cash, card, yape, plin, transfer"),
         ("doc_type", "07", "must be 03 (boleta) or 01 (factura)"),
