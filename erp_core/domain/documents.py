@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 DNI, CARNE_EXTRANJERIA, RUC, PASAPORTE = "1", "4", "6", "7"
 DOC_TYPE_NAMES = {DNI: "DNI", CARNE_EXTRANJERIA: "CE", RUC: "RUC", PASAPORTE: "Pasaporte"}
@@ -21,7 +22,7 @@ def ruc_check_digit(first_ten: str) -> int:
 
 
 def is_valid_ruc(ruc: str) -> bool:
-    return bool(re.fullmatch(r"(10|15|17|20)\d{9}", ruc or "")) and ruc_check_digit(
+    return bool(re.fullmatch(r"(10|15|17|20)[0-9]{9}", ruc or "")) and ruc_check_digit(
         ruc[:10]
     ) == int(ruc[10])
 
@@ -33,9 +34,13 @@ def make_ruc(prefix: str, body: int) -> str:
 
 
 def normalize_document(doc_type: str, number: str) -> str:
-    """Validate a document number for its type and return it normalized (trimmed, upper)."""
-    number = (number or "").strip().upper()
-    if doc_type == DNI and not re.fullmatch(r"\d{8}", number):
+    """Validate a document number for its type and return it normalized (trimmed, upper).
+
+    NFKC folds full-width characters ('４５６７８９１２') to ASCII, and only ASCII digits count
+    (a regex \\d also takes '٤٥٦'): one document must have one blind index.
+    """
+    number = unicodedata.normalize("NFKC", number or "").strip().upper()
+    if doc_type == DNI and not re.fullmatch(r"[0-9]{8}", number):
         raise InvalidDocument(f"DNI must have 8 digits, got {number!r}")
     if doc_type == RUC and not is_valid_ruc(number):
         raise InvalidDocument(f"RUC {number!r} is not valid (11 digits with mod-11 check digit)")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from erp_core.importer.report import Rejection, shown
+from erp_core.importer.rows import document_text
 from erp_core.importer.source import SourceTable
 
 LINE_COLUMN, REASON_COLUMN = "line_number", "reason"
@@ -29,6 +30,13 @@ def write_rejects(path: Path, table: SourceTable, rejections: list[Rejection]) -
         for row in table.rows:
             if row.line in reasons:
                 original = table.original(row)
-                values = [shown(original[c]) for c in columns]
+                values = [_text(c, original[c]) for c in columns]
                 writer.writerow([row.line, *values, " | ".join(reasons[row.line])])
     return len(reasons)
+
+
+def _text(column: str, value) -> str:
+    """The value as the importer reads it back (a Parquet integer DNI keeps its zeros)."""
+    if column.strip().lower() == "customer_doc" and value is not None and value != "":
+        return document_text(value)
+    return shown(value)

@@ -22,6 +22,7 @@ EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LIMA)
 DATE_ONLY_TIME = dt.time(12, 0)  # a sale with only a date is placed at noon in Lima
 MAX_TICKET_LENGTH = 150  # the idempotency key "import:<store>:<ticket>" must fit 200 characters
 PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "transfer"}
+MAX_AMOUNT = Decimal("1e12")  # prices and totals are numeric(14,2): 12 digits before the point
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,24 @@ def _blank(value) -> bool:
     return value is None or value == ""
 
 
+def _whole(value):
+    """A number that is a code: pandas writes an int column with gaps as float64 (7.0 is 7)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def document_text(value) -> str:
+    """``customer_doc`` as text; a number lost a DNI's leading zeros (1234567 is 01234567)."""
+    value = _whole(value)
+    return str(value).zfill(8) if isinstance(value, int) else str(value)
+
+
 def store_code(value) -> str:
     """Store codes are 4 digits; spreadsheets drop leading zeros, so ``1`` means ``0001``."""
+    value = _whole(value)
     code = "" if value is None else str(value).strip()
     return code.zfill(4) if code.isdigit() else code
 
@@ -116,6 +133,9 @@ def parse_row(
     unit_cost = _money(row, "unit_cost", required=False, decimals=6, allow_zero=True)
     if opening_stock and _blank(row.raw("unit_cost")):
         row.reject("unit_cost", "unit_cost required with --opening-stock")
+    if quantity is not None:
+        _check_total(row, "unit_price", quantity, unit_price)
+        _check_total(row, "unit_cost", quantity, unit_cost)
     if row.rejections:
         return row.rejections
     return ImportLine(source.line, sold_at, store, sku, quantity, unit_price, ticket,
@@ -156,10 +176,9 @@ def _as_datetime(value) -> dt.datetime | None:
 
 
 def _store(row: _Row) -> str | None:
-    value = row.required("store")
-    if value is None:
+    if row.required("store") is None:
         return None
-    code = store_code(value)
+    code = store_code(row.raw("store"))  # the typed value: a Parquet float 7.0 is store 0007
     if not re.fullmatch(r"\d{4}", code):
         row.reject("store", "must be a 4-digit store code")
         return None
@@ -190,11 +209,19 @@ def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool
         row.reject(name, "is not a number")
     elif amount < 0 or (amount == 0 and not allow_zero):
         row.reject(name, "must be greater than zero" if not allow_zero else "must not be negative")
+    elif amount >= MAX_AMOUNT:  # checked first: quantize would overflow on 1e30
+        row.reject(name, "is too large for an amount (under 10^12)")
     elif amount != amount.quantize(Decimal(1).scaleb(-decimals)):
         row.reject(name, f"has more than {decimals} decimals")
     else:
         return amount
     return None
+
+
+def _check_total(row: _Row, name: str, quantity: Decimal, amount: Decimal | None) -> None:
+    """quantity × price (the line total) or × cost (the opening value) must fit the ledger."""
+    if amount is not None and quantity * amount >= MAX_AMOUNT:
+        row.reject(name, f"gives a line total of {quantity * amount:,.2f}, too large (10^12)")
 
 
 def _ticket(row: _Row) -> str | None:
@@ -209,8 +236,8 @@ def _customer_doc(row: _Row) -> str | None:
     value = row.raw("customer_doc")
     if _blank(value):
         return None
-    doc = str(value).zfill(8) if isinstance(value, int) else str(value)
-    if not re.fullmatch(r"\d{8}|\d{11}", doc):
+    doc = document_text(value)
+    if not re.fullmatch(r"[0-9]{8}|[0-9]{11}", doc):  # ASCII digits only, as the blind index
         row.reject("customer_doc", "must be a DNI (8 digits) or a RUC (11 digits)")
         return None
     if len(doc) == 11 and not is_valid_ruc(doc):
@@ -228,7 +255,7 @@ def _payment_method(row: _Row) -> str:
 
 
 def _doc_type(row: _Row) -> str:
-    value = str(row.raw("doc_type") or "")
+    value = str(_whole(row.raw("doc_type")) or "")
     doc_type = value.zfill(2) if value.isdigit() else (value or BOLETA)
     if doc_type not in (BOLETA, FACTURA):
         row.reject("doc_type", "must be 03 (boleta) or 01 (factura)")

@@ -72,6 +72,28 @@ def _check_columns(path: Path, columns: list[str]) -> None:
 
 def _read_csv(path: Path) -> SourceTable:
     """Comma or semicolon separated (Excel in es-PE writes ';'), UTF-8 with or without BOM."""
+    try:
+        return _read_csv_text(path)
+    except UnicodeDecodeError:
+        line = _first_undecodable_line(path)
+        raise SourceError(
+            f"{path.name}: line {line} is not UTF-8 (Latin-1/ANSI?): "
+            "save it as 'CSV UTF-8' and import it again"
+        ) from None
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """The line a person would look at: decoding runs ahead in chunks, so rescan line by line."""
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+def _read_csv_text(path: Path) -> SourceTable:
     with path.open(newline="", encoding="utf-8-sig") as f:
         first = f.readline()
         f.seek(0)
@@ -85,8 +107,8 @@ def _read_csv(path: Path) -> SourceTable:
         rows, last_line = [], reader.line_num
         for fields in reader:
             line, last_line = last_line + 1, reader.line_num
-            if not fields:
-                continue
+            if all(not field.strip() for field in fields):
+                continue  # an empty line, or one of only separators (Excel's ';;;;;')
             problem = None
             if len(fields) != len(names):
                 problem = f"has {len(fields)} fields, the header has {len(names)}"

@@ -13,7 +13,7 @@ from decimal import Decimal
 from erp_core.domain.documents import FACTURA, RUC
 from erp_core.domain.money import format_pen, line_amounts
 from erp_core.importer.report import Rejection
-from erp_core.importer.rows import ImportLine
+from erp_core.importer.rows import MAX_AMOUNT, ImportLine
 from erp_core.services.sales import IDENTIFIED_BOLETA_THRESHOLD
 from erp_core.timeutil import LIMA
 
@@ -70,6 +70,11 @@ def check_ticket(ticket: Ticket) -> list[Rejection]:
                         "the lines of one ticket must share date, customer, payment and doc_type",
                     )
                 )  # fmt: skip
+    if ticket.total >= MAX_AMOUNT:
+        rejections.append(
+            Rejection(head.line, "ticket", ticket.ticket,
+                      f"a total of {format_pen(ticket.total)} is too large to record (10^12)")
+        )  # fmt: skip
     if head.doc_type == FACTURA and head.customer_doc_type != RUC:
         rejections.append(
             Rejection(head.line, "doc_type", FACTURA, "a factura (01) needs a customer_doc RUC")

@@ -9,6 +9,8 @@ import psycopg
 
 from erp_core.services.errors import InvalidInput, NotFound
 
+MAX_QUANTITY = Decimal("1e11")  # quantities are numeric(14,3): 11 digits before the point
+
 
 @dataclass(frozen=True)
 class Store:
@@ -53,6 +55,8 @@ def positive_quantity(value, field: str, row: int | None = None) -> Decimal:
         raise InvalidInput(field, value, "is not a number", row) from None
     if not quantity.is_finite() or quantity <= 0:
         raise InvalidInput(field, value, "must be greater than zero", row)
+    if quantity >= MAX_QUANTITY:  # checked first: quantize would overflow on 1e30
+        raise InvalidInput(field, value, "is too large for a quantity (under 10^11)", row)
     if quantity != quantity.quantize(Decimal("0.001")):
         raise InvalidInput(field, value, "has more than 3 decimals", row)
     return quantity

@@ -231,3 +231,43 @@ def test_customers_are_found_by_blind_index_and_get_their_factura(conn, chain, t
         "select doc_type, serie, customer_id, total_amount from sales order by sold_at"
     ).fetchall()
     assert sales == [("01", "F001", company, D("1180.00")), ("03", "B001", person, D("826.00"))]
+
+
+def test_a_quantity_too_large_for_the_database_is_rejected_not_a_crash(conn, chain, tmp_path):
+    vault = PiiVault.generate()
+    register_customer(conn, vault, CustomerInput("1", "45678912", "Rosa Quispe"))
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "1", "11.80", "A", unit_cost="5"),
+        line("2026-03-10 09:30", "0001", "SKU0002", "7750885000123", "11.80", "B", unit_cost="5",
+             customer_doc="45678912"),  # a barcode pasted into the quantity column
+    ])  # fmt: skip
+    options = ImportOptions(opening_stock=True, reject_file=tmp_path / "rechazos.csv")
+    report = import_sales_file(conn, path, options, vault)
+    assert report.committed
+    assert [(r.line, r.field) for r in report.rejections] == [(3, "quantity")]
+    assert report.imported_tickets == 1
+
+
+def test_reject_file_of_a_parquet_import_loads_once_the_cause_is_fixed(conn, chain, tmp_path):
+    """Integer DNIs lose their leading zero in Parquet; the reject file must still name them."""
+    vault = PiiVault.generate()
+    person = register_customer(conn, vault, CustomerInput("1", "01234567", "Rosa Quispe"))
+    columns = {
+        "date": [dt.datetime(2026, 3, 10, 9, 15)] * 2,
+        "store": [1, 1],
+        "sku": ["SKU0001", "SKU0002"],
+        "quantity": [1, 1],
+        "unit_price": [10.0, 5.9],
+        "ticket": ["T1", "T1"],
+        "customer_doc": [1234567, 1234567],
+    }
+    path = write_parquet(tmp_path / "ventas.parquet", columns)
+    rejects = tmp_path / "rechazos.csv"
+    first = import_sales_file(conn, path, ImportOptions(reject_file=rejects), vault)
+    assert first.rejected_lines == [2, 3]  # no stock yet
+    stock_up(conn, chain, "0001", "SKU0001", 1, "5.00")
+    stock_up(conn, chain, "0001", "SKU0002", 1, "3.00")
+    again = import_sales_file(conn, rejects, ImportOptions(), vault)
+    assert again.rejections == []
+    assert again.imported_tickets == 1
+    assert conn.execute("select customer_id from sales").fetchone()[0] == person

@@ -55,10 +55,16 @@ def test_defaults_and_normalizations():
         ("store", "Lima", "4-digit store code"),
         ("sku", "", "is required"),
         ("customer_doc", "1234", "DNI (8 digits) or a RUC (11 digits)"),
+        ("customer_doc", "٤٥٦٧٨٩١٢", "DNI (8 digits) or a RUC (11 digits)"),
         ("customer_doc", "20100000000", "not a valid RUC"),
         ("payment_method", "bitcoin", "must be one of cash, card, yape, plin, transfer"),
         ("doc_type", "07", "must be 03 (boleta) or 01 (factura)"),
         ("unit_cost", "-1", "must not be negative"),
+        ("quantity", "1e30", "too large"),
+        ("quantity", "7750885000123", "too large"),  # a barcode in the wrong column
+        ("unit_price", "1e30", "too large"),
+        ("unit_price", "7750885000123", "too large"),
+        ("unit_cost", "1e30", "too large"),
     ],
 )
 def test_bad_value_is_rejected_with_line_field_value_and_reason(field, value, reason):
@@ -66,6 +72,29 @@ def test_bad_value_is_rejected_with_line_field_value_and_reason(field, value, re
     assert len(rejections) == 1
     assert (rejections[0].line, rejections[0].field, rejections[0].value) == (7, field, value)
     assert reason in rejections[0].reason
+
+
+def test_a_line_total_too_large_to_record_is_rejected():
+    (rejection,) = parse(quantity="99999999999", unit_price="99.90")
+    assert (rejection.field, rejection.value) == ("unit_price", "99.90")
+    assert "line total" in rejection.reason
+
+
+def test_a_ticket_total_too_large_to_record_is_rejected():
+    lines = [parse(line=n, quantity="9999999999", unit_price="99.99") for n in (2, 3)]
+    (big,) = group_tickets(lines).values()
+    rejections = [r for r in check_ticket(big) if r.field == "ticket"]
+    assert [(r.line, r.value) for r in rejections] == [(2, "T1")]
+    assert "too large to record" in rejections[0].reason
+
+
+def test_whole_floats_of_a_pandas_parquet_are_codes():
+    """pandas writes an integer column with missing values as float64: 45678912.0, 7.0."""
+    row = parse(store=7.0, customer_doc=1234567.0, doc_type=1.0)
+    assert isinstance(row, ImportLine)
+    assert (row.store, row.customer_doc, row.doc_type) == ("0007", "01234567", "01")
+    (rejection,) = parse(customer_doc=1234567.5)
+    assert rejection.field == "customer_doc"
 
 
 def test_every_bad_field_of_a_row_is_reported_at_once():

@@ -150,6 +150,16 @@ def test_find_customer_by_document(conn, vault):
         find_customer_id(conn, vault, "1", "4567")
 
 
+def test_a_document_typed_in_full_width_digits_is_the_same_document(conn, vault):
+    """An IME or a pasted PDF gives '４５６７８９１２': one person, one blind index."""
+    customer_id = register_customer(conn, vault, ROSA)
+    assert find_customer_id(conn, vault, "1", "４５６７８９１２") == customer_id
+    with pytest.raises(DuplicateCustomer):
+        register_customer(conn, vault, CustomerInput("1", "４５６７８９１２", "Rosa Quispe"))
+    with pytest.raises(InvalidInput, match="DNI must have 8 digits"):
+        register_customer(conn, vault, CustomerInput("1", "٤٥٦٧٨٩١٢", "Rosa Quispe"))
+
+
 def test_consent_grant_and_revocation_are_dated_and_kept_as_history(conn, vault):
     consenting = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
     customer_id = register_customer(conn, vault, consenting, at=T0)
