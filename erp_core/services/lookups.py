@@ -49,13 +49,25 @@ def products_by_sku(conn: psycopg.Connection, skus: list[str]) -> dict[str, Prod
 
 
 def positive_quantity(value, field: str, row: int | None = None) -> Decimal:
-    try:
-        quantity = Decimal(str(value))
-    except ArithmeticError:
-        raise InvalidInput(field, value, "is not a number", row) from None
-    if not quantity.is_finite() or quantity <= 0:
+    """A quantity moved: more than zero, and one the balances can keep."""
+    quantity = _finite_number(value, field, row)
+    if quantity <= 0:
         raise InvalidInput(field, value, "must be greater than zero", row)
-    if quantity >= MAX_QUANTITY:  # checked first: quantize would overflow on 1e30
+    return _storable_quantity(quantity, value, field, row)
+
+
+def non_negative_quantity(value, field: str, row: int | None = None) -> Decimal:
+    """A counted quantity: zero or more, and one the balances can keep."""
+    quantity = _finite_number(value, field, row)
+    if quantity < 0:
+        raise InvalidInput(field, value, "must not be negative", row)
+    return _storable_quantity(quantity, value, field, row)
+
+
+def _storable_quantity(quantity: Decimal, value, field: str, row: int | None) -> Decimal:
+    """What numeric(14,3) keeps: under 10^11 (checked first: quantize overflows on 1e30), and
+    at most 3 decimals."""
+    if quantity >= MAX_QUANTITY:
         raise InvalidInput(field, value, "is too large for a quantity (under 10^11)", row)
     if quantity != quantity.quantize(Decimal("0.001")):
         raise InvalidInput(field, value, "has more than 3 decimals", row)
@@ -78,13 +90,3 @@ def non_negative_cost(value, field: str, row: int | None = None) -> Decimal:
     if cost < 0:
         raise InvalidInput(field, value, "must not be negative", row)
     return cost
-
-
-def non_negative_quantity(value, field: str, row: int | None = None) -> Decimal:
-    """A counted quantity: zero or more, with at most the 3 decimals the balances keep."""
-    quantity = _finite_number(value, field, row)
-    if quantity < 0:
-        raise InvalidInput(field, value, "must not be negative", row)
-    if quantity != quantity.quantize(Decimal("0.001")):
-        raise InvalidInput(field, value, "has more than 3 decimals", row)
-    return quantity

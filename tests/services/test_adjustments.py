@@ -20,7 +20,7 @@ def test_an_opening_cost_that_is_not_a_number_is_refused_by_name(conn, cost):
         record_opening_balance(conn, "open", "0001", [StockLineInput("SKU0001", D(5), cost)])
 
 
-@pytest.mark.parametrize("counted", ["abc", "NaN", "2.0004"])
+@pytest.mark.parametrize("counted", ["abc", "NaN", "2.0004", "1e30"])
 def test_a_counted_quantity_that_is_not_a_quantity_is_refused_by_name(conn, counted):
     chain = build_chain(conn, n_products=1)
     stock_up(conn, chain, "0001", "SKU0001", 2, "4.00")
