@@ -40,7 +40,9 @@ class DuplicateCustomer(InvalidInput):
 
     def __init__(self, doc_number: str, customer_id: int | None):
         self.customer_id = customer_id
-        super().__init__("doc_number", doc_number, f"already registered as customer {customer_id}")
+        # masked: errors end up in logs, and a document number is personal data
+        masked = "*" * (len(doc_number) - 3) + doc_number[-3:]
+        super().__init__("doc_number", masked, f"already registered as customer {customer_id}")
 
 
 def validate_customer(customer: CustomerInput) -> CustomerInput:
@@ -220,7 +222,7 @@ def cancel_customer(
         if is_blocked:
             return
         if has_consent:
-            _set_consent(conn, customer_id, False, at, source)
+            _set_consent(conn, customer_id, False, at, source, cancelling=True)
         conn.execute(
             """
             update customers
@@ -323,9 +325,19 @@ def _lock_customer(conn: psycopg.Connection, customer_id: int) -> tuple[bool, bo
 
 
 def _set_consent(
-    conn: psycopg.Connection, customer_id: int, granted: bool, at: dt.datetime | None, source: str
+    conn: psycopg.Connection,
+    customer_id: int,
+    granted: bool,
+    at: dt.datetime | None,
+    source: str,
+    cancelling: bool = False,
 ) -> None:
-    """A grant dates consent_given_at and clears the revocation; a revocation dates it."""
+    """A grant dates consent_given_at and clears the revocation; a revocation dates it.
+
+    The customer's consent is the latest decision by its date, not the last one to arrive: a
+    grant made offline and synced after a later revocation goes to the history only. An ARCO
+    cancellation revokes whatever was decided after its date.
+    """
     conn.execute(
         """
         update customers
@@ -336,8 +348,12 @@ def _set_consent(
                                       else coalesce(%(at)s::timestamptz, now()) end,
             updated_at = coalesce(%(at)s::timestamptz, now())
         where customer_id = %(customer_id)s
+          and (%(cancelling)s or not exists (
+              select 1 from customer_consent_events e
+              where e.customer_id = %(customer_id)s
+                and e.recorded_at > coalesce(%(at)s::timestamptz, now())))
         """,
-        {"granted": granted, "at": at, "customer_id": customer_id},
+        {"granted": granted, "at": at, "customer_id": customer_id, "cancelling": cancelling},
     )
     _insert_consent_event(conn, customer_id, granted, at, source)
 

@@ -101,6 +101,7 @@ def test_duplicate_document_is_refused(conn, vault):
         register_customer(conn, vault, again, idempotency_key="dup-1")
     assert info.value.customer_id == first
     assert info.value.field == "doc_number"
+    assert "45678912" not in str(info.value) and "*****912" in str(info.value)  # logs are storage
     assert _count(conn, "customers") == 1
     assert _count(conn, "idempotency_keys") == 0
     # The same number under another document type is another person.
@@ -178,6 +179,30 @@ def test_consent_grant_and_revocation_are_dated_and_kept_as_history(conn, vault)
     assert customer["consent_given_at"] == T2
     assert customer["consent_revoked_at"] is None
     assert _events(conn, customer_id) == [(True, T0, "pos"), (False, T1, "web"), (True, T2, "pos")]
+
+
+def test_a_decision_synced_late_does_not_undo_a_later_one(conn, vault):
+    consenting = CustomerInput("1", "45678912", "Rosa Quispe", marketing_consent=True)
+    customer_id = register_customer(conn, vault, consenting, at=T0)
+    record_consent(conn, customer_id, False, at=T2, source="web")
+    record_consent(conn, customer_id, True, at=T1, source="pos-offline")  # made before T2
+    customer = get_customer(conn, vault, customer_id, **READER)
+    assert (customer["marketing_consent"], customer["consent_revoked_at"]) == (False, T2)
+    assert customer["consent_given_at"] == T0
+    assert _events(conn, customer_id) == [
+        (True, T0, "pos"), (False, T2, "web"), (True, T1, "pos-offline")
+    ]  # fmt: skip
+
+
+def test_an_arco_cancellation_revokes_even_a_consent_dated_after_it(conn, vault):
+    customer_id = register_customer(conn, vault, ROSA, at=T0)
+    record_consent(conn, customer_id, True, at=T2)
+    cancel_customer(conn, vault, customer_id, at=T1)
+    customer = conn.execute(
+        "select is_blocked, marketing_consent from customers where customer_id = %s",
+        (customer_id,),
+    ).fetchone()
+    assert customer == (True, False)
 
 
 def test_unknown_customer_is_not_found(conn, vault):
