@@ -77,6 +77,10 @@
     Looked up when the model runs and written into its SQL as a date literal: a literal filter
     reaches down through the views to the scans of the raw tables, where a scalar subquery makes
     the database compute every row of the views first (all the sales, to keep three days).
+
+    An empty table (built before the chain's first sale or movement) has no latest date: then
+    the start is the earliest date, so the run loads everything there is. A null start would
+    filter every row out, on this run and all later ones, until a full refresh.
 #}
 {% macro incremental_start_date(date_column, lookback=none) -%}
     {%- set days = var('incremental_lookback_days') if lookback is none else lookback -%}
@@ -86,7 +90,7 @@
     {%- if execute -%}
         {%- set start = run_query(start_sql).columns[0].values()[0] -%}
         {%- if start is none -%}
-            cast(null as date)
+            cast('0001-01-01' as date)
         {%- else -%}
             cast('{{ start.isoformat() if start.isoformat is defined else start }}' as date)
         {%- endif -%}

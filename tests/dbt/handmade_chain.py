@@ -325,11 +325,19 @@ class HandmadeChain:
         )  # fmt: skip
 
 
-def load_first_batch(conn: psycopg.Connection) -> HandmadeChain:
-    """1-6 October 2026: stock arrives, sells, comes back, runs out and is restocked."""
+def load_master_data(conn: psycopg.Connection) -> HandmadeChain:
+    """Stores, catalogue, promotions and customers only: a chain before its first operation."""
     chain = HandmadeChain(conn)
     with conn.transaction():
         chain.master_data()
+    return chain
+
+
+def load_first_batch(conn: psycopg.Connection, chain: HandmadeChain | None = None) -> HandmadeChain:
+    """1-6 October 2026: stock arrives, sells, comes back, runs out and is restocked (after the
+    master data, written here unless ``chain`` already holds it)."""
+    chain = chain or load_master_data(conn)
+    with conn.transaction():
         # Day 1: the warehouse and Arequipa receive; Lima is stocked from the warehouse.
         chain.receive(day(1), "wh", "sup_drinks", [("soda", 100, "2.00"), ("water", 30, "0.50")])
         chain.receive(day(1), "wh", "sup_fresh", [("milk", 50, "3.00"), ("apple", 40, "1.20")])

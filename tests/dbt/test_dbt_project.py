@@ -20,7 +20,13 @@ import pytest
 
 from erp_core import db, partitions
 from tests.conftest import clone_database
-from tests.dbt.handmade_chain import HandmadeChain, day, load_first_batch, load_second_batch
+from tests.dbt.handmade_chain import (
+    HandmadeChain,
+    day,
+    load_first_batch,
+    load_master_data,
+    load_second_batch,
+)
 from tests.dbt.warehouse import (
     MARTS,
     Dbt,
@@ -170,6 +176,63 @@ def test_incremental_runs_equal_a_full_refresh(warehouses):
     for model, rows in warehouses.incremental_snapshot.items():
         assert rows, model
         assert rows == warehouses.full_refresh_snapshot[model], model
+
+
+def test_incremental_models_built_before_the_first_sale_fill_in_later(
+    pg_server, template_db, tmp_path
+):
+    """A chain whose warehouse is first built with master data only (a new deployment, the
+    hourly refresh running before the first sale): the incremental facts are created empty,
+    and the next run must load everything that arrived since, not filter on an empty max."""
+    core_url = clone_database(pg_server, template_db)
+    warehouse = tmp_path / "duckdb" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    duck = Dbt("duckdb", tmp_path / "duckdb", {"WAREHOUSE_PATH": str(warehouse)})
+    try:
+        with psycopg.connect(core_url, autocommit=True) as conn:
+            partitions.ensure_partitions(conn, dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+            chain = load_master_data(conn)
+            copy_core_to_duckdb(core_url, warehouse)
+            duck.ok("seed")
+            duck.ok("run")
+            assert duck_rows(warehouse, "select count(*) from marts.fct_sales_lines") == [(0,)]
+
+            load_first_batch(conn, chain)
+            copy_core_to_duckdb(core_url, warehouse)
+            duck.ok("run")
+    finally:
+        db.drop_database(pg_server, core_url)
+
+    # The first batch: 6 tickets with 7 lines selling 5 + 2 + 10 + 5 + 17 + 5 = 44 units and a
+    # return of one soda (day 4), 43 net; 7 transactions; kardex movements every day, 1st-6th.
+    sql = {
+        "fct_sales_lines": "select count(*), sum(units_qty) from marts.fct_sales_lines",
+        "fct_daily_sales": "select sum(sale_lines_count), sum(net_qty) from marts.fct_daily_sales",
+        "fct_customer_transactions": (
+            "select count(*), sum(units_qty) from marts.fct_customer_transactions"
+        ),
+        "fct_inventory_movements": (
+            "select count(distinct movement_date), max(movement_date) "
+            "from marts.fct_inventory_movements"
+        ),
+        "int_inventory__daily_movements": (
+            "select count(distinct movement_date), max(movement_date) "
+            "from intermediate.int_inventory__daily_movements"
+        ),
+        "fct_inventory_daily": "select count(*) from marts.fct_inventory_daily",
+    }
+    expected = {
+        "fct_sales_lines": [(8, Decimal("43"))],
+        "fct_daily_sales": [(7, Decimal("43"))],
+        "fct_customer_transactions": [(7, Decimal("43"))],
+        "fct_inventory_movements": [(6, day(6))],
+        "int_inventory__daily_movements": [(6, day(6))],
+        # every pair is stocked on the 1st (the warehouse's four, Arequipa's soda, Lima's soda,
+        # milk and apple): 8 pairs x 6 days
+        "fct_inventory_daily": [(48,)],
+    }
+    got = {model: duck_rows(warehouse, query) for model, query in sql.items()}
+    assert got == expected
 
 
 # -- the numbers, by hand -----------------------------------------------------------------

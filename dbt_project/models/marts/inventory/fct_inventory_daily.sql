@@ -37,10 +37,7 @@ bounds as (
 
     select
         {% if is_incremental() %}
-        coalesce(
-            {{ incremental_start_date('date_day') }},
-            min(movement_date)
-        ) as window_start_date,
+        {{ incremental_start_date('date_day') }} as window_start_date,
         {% else %}
         min(movement_date) as window_start_date,
         {% endif %}
