@@ -6,7 +6,8 @@ serie ``B001``, and one for store ``00011`` was sold in store ``0001``. A serie 
 characters (``comprobante_series``' check) and a store code at most 4 (``char(4)``), so a longer
 one now finds nothing: the sale is refused (no such serie, P0002; store not found, IL404).
 
-``post_sale`` changes in that one line; the rest of its text stays in 0005 (one copy).
+Each function changes in that one line; the rest of its text stays where it was written
+(``next_comprobante_number`` in 0004, ``post_sale`` in 0005), one copy of each.
 
 Revision ID: 0006
 Revises: 0005
@@ -22,42 +23,11 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-SCHEMA = r"""
-create or replace function next_comprobante_number(
-    p_store_id bigint, p_doc_type char(2), p_issued_on date,
-    p_serie text default null, p_letter text default null
-) returns table (serie char(4), number integer)
-language plpgsql as $$
-#variable_conflict use_column
-declare
-    v_series_id bigint;
-begin
-    if p_serie is not null then  -- the terminal's serie: one unique-index lookup
-        select series_id into v_series_id from comprobante_series
-        where length(p_serie) <= 4  -- the cast below would truncate a longer one
-          and serie = p_serie::char(4) and store_id = p_store_id and doc_type = p_doc_type;
-    else
-        select series_id into v_series_id from comprobante_series
-        where store_id = p_store_id and doc_type = p_doc_type
-          and (p_letter is null or serie like p_letter || '%')
-        order by serie limit 1;
-    end if;
-    return query
-    with numbered as (
-        update comprobante_series set last_number = last_number + 1
-        where series_id = v_series_id
-        returning serie, last_number
-    ),
-    registered as (
-        insert into issued_documents (serie, number, doc_type, issued_on)
-        select serie, last_number, p_doc_type, p_issued_on from numbered
-    )
-    select serie, last_number from numbered;
-end;
-$$;
-"""
-
-
+SERIE_LOOKUP = "where serie = p_serie::char(4) and store_id = p_store_id and doc_type = p_doc_type;"
+SERIE_LOOKUP_EXACT = (
+    "where length(p_serie) <= 4  -- the cast would truncate a longer one\n"
+    "          and serie = p_serie::char(4) and store_id = p_store_id and doc_type = p_doc_type;"
+)
 STORE_LOOKUP = "left join stores s on s.code = p_store_code::char(4)"
 STORE_LOOKUP_EXACT = (
     "left join stores s on length(p_store_code) <= 4  -- the cast would truncate a longer one\n"
@@ -66,13 +36,15 @@ STORE_LOOKUP_EXACT = (
 
 
 def _numbering_of_0004() -> str:
-    """0004's ``next_comprobante_number``, put back on downgrade (one copy of its text)."""
+    """0004's ``next_comprobante_number``: changed by upgrade, put back by downgrade."""
     schema = revision_module("0004_sale_write_by_key.py").SCHEMA
-    return between(schema, "create or replace function next_comprobante_number(", "-- Claim")
+    function = between(schema, "create or replace function next_comprobante_number(", "-- Claim")
+    assert function.count(SERIE_LOOKUP) == 1, "0004's serie lookup is not where 0006 expects it"
+    return function
 
 
 def _post_sale_of_0005() -> str:
-    """0005's ``post_sale``, as a ``create or replace``."""
+    """0005's ``post_sale`` as a ``create or replace``: changed by upgrade, put back by downgrade."""
     schema = revision_module("0005_post_sale.py").SCHEMA
     function = between(schema, "create function post_sale(", "\n$$;\n") + "\n$$;\n"
     assert function.count(STORE_LOOKUP) == 1, "0005's store lookup is not where 0006 expects it"
@@ -80,7 +52,7 @@ def _post_sale_of_0005() -> str:
 
 
 def upgrade() -> None:
-    op.execute(SCHEMA)
+    op.execute(_numbering_of_0004().replace(SERIE_LOOKUP, SERIE_LOOKUP_EXACT))
     op.execute(_post_sale_of_0005().replace(STORE_LOOKUP, STORE_LOOKUP_EXACT))
 
 
