@@ -42,14 +42,17 @@ class Ledger:
         return self._append(loc, p, op, doc, at, movement)
 
     def receive(self, loc: int, p: int, qty: int, unit_cost, op: str, doc: Document, at: str):
-        """Goods in at a known unit cost: purchases, openings, returns, count surpluses."""
+        """Goods in at a known unit cost: purchases, openings, count surpluses."""
         movement = kardex.receive(self.balance[loc][p], quantity(qty), unit_cost)
         self.onhand[loc][p] += qty
         return self._append(loc, p, op, doc, at, movement)
 
-    def receive_value(self, loc: int, p: int, qty: int, total, op: str, doc: Document, at: str):
-        """Goods in at a known total: a transfer arrives with exactly the value that left."""
-        movement = kardex.receive_value(self.balance[loc][p], quantity(qty), total)
+    def receive_value(
+        self, loc: int, p: int, qty: int, total, op: str, doc: Document, at: str, unit_cost=None
+    ):
+        """Goods in at a known total: a transfer arrives with exactly the value that left, a
+        return with its share of what its sale took out (at the unit cost it left with)."""
+        movement = kardex.receive_value(self.balance[loc][p], quantity(qty), total, unit_cost)
         self.onhand[loc][p] += qty
         return self._append(loc, p, op, doc, at, movement)
 

@@ -54,6 +54,7 @@ class DueReturn(NamedTuple):
     sold_quantity: int
     line_total: Decimal
     unit_cost: Decimal
+    cost_amount: Decimal
     quantity: int
     reason: str
 
@@ -159,7 +160,8 @@ class PointOfSale:
             )  # fmt: skip
             sold[p] += q
             if plan.return_u[j] < RETURN_RATE:
-                sold_line = (sale_id, date, serie[0], line_id, p, q, a.line_total, m.unit_cost_out)
+                sold_line = (sale_id, date, serie[0], line_id, p, q, a.line_total, m.unit_cost_out,
+                             m.total_out)  # fmt: skip
                 self._schedule_return(s, day, plan, j, sold_line)
         customer_id = None if customer < 0 else customer + 1
         self.tables.add(
@@ -207,7 +209,8 @@ class PointOfSale:
         self.due[(when, s)].append(DueReturn(plan.return_second[j], *sold, returned, reason))
 
     def _return(self, s: int, day: int, due: DueReturn) -> None:
-        """A credit note for one returned line; the goods come back at their sale cost."""
+        """A credit note for one returned line; the goods come back at their share of the cost
+        the line left with, as ``services/returns.py`` values them."""
         p, q = due.product, due.quantity
         serie = self.series[s][due.letter + NOTA_CREDITO]
         number = self._next_number(serie, NOTA_CREDITO, day)
@@ -216,7 +219,9 @@ class PointOfSale:
         refund = round_cents(due.line_total * q / due.sold_quantity)
         taxable, igv = split_igv(refund, self.igv[p])
         doc = (NOTA_CREDITO, serie, number, "returns", return_id)
-        m = self.ledger.receive(s, p, q, due.unit_cost, OP_CUSTOMER_RETURN, doc, at)
+        cost_back = round_cents(due.cost_amount * q / due.sold_quantity)
+        m = self.ledger.receive_value(s, p, q, cost_back, OP_CUSTOMER_RETURN, doc, at,
+                                      unit_cost=due.unit_cost)  # fmt: skip
         gravado = self.igv[p] == GRAVADO
         self.tables.add(
             "returns",

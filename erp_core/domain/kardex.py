@@ -80,12 +80,17 @@ def receive(balance: Balance, quantity, unit_cost) -> Movement:
     return Movement(quantity, unit_cost, total, ZERO, ZERO, ZERO, after)
 
 
-def receive_value(balance: Balance, quantity, total) -> Movement:
-    """Goods in at a known total value (a transfer arrives with exactly what left the origin)."""
+def receive_value(balance: Balance, quantity, total, unit_cost=None) -> Movement:
+    """Goods in at a known total value (a transfer arrives with exactly what left the origin).
+
+    ``unit_cost`` states the movement's unit cost when it is known apart from the total (a
+    return: the cost the goods left with, while the total is its share of what the sale took
+    out); by default total / quantity.
+    """
     quantity, total = to_decimal(quantity), round_cents(total)
     if quantity <= 0:
         raise ValueError(f"quantity in must be positive, got {quantity}")
-    unit_cost = round_unit_cost(total / quantity)
+    unit_cost = round_unit_cost(total / quantity if unit_cost is None else unit_cost)
     after = _balance(balance.quantity + quantity, balance.value + total, unit_cost)
     return Movement(quantity, unit_cost, total, ZERO, ZERO, ZERO, after)
 

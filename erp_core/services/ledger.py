@@ -84,13 +84,16 @@ class StockLedger:
         return self._append(product_id, op, doc, movement)
 
     def receive(self, product_id: int, quantity, unit_cost, op: str, doc: Document) -> Movement:
-        """Goods in at a known cost (receipt, return at original cost, transfer in)."""
+        """Goods in at a known unit cost (receipts, openings, count surpluses)."""
         movement = kardex.receive(self.balances[product_id], quantity, unit_cost)
         return self._append(product_id, op, doc, movement)
 
-    def receive_value(self, product_id: int, quantity, total, op: str, doc: Document) -> Movement:
-        """Goods in at a known total value (transfers: exactly what left the origin)."""
-        movement = kardex.receive_value(self.balances[product_id], quantity, total)
+    def receive_value(
+        self, product_id: int, quantity, total, op: str, doc: Document, unit_cost=None
+    ) -> Movement:
+        """Goods in at a known total value (transfers: exactly what left the origin; returns:
+        their share of what the sale took out, at the unit cost they left with)."""
+        movement = kardex.receive_value(self.balances[product_id], quantity, total, unit_cost)
         return self._append(product_id, op, doc, movement)
 
     def _append(self, product_id: int, op: str, doc: Document, m: Movement) -> Movement:

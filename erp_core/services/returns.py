@@ -26,6 +26,22 @@ class ReturnLineInput:
 
 
 @dataclass
+class SoldLine:
+    """A sale line, and what of it was returned, refunded and valued back in so far."""
+
+    product_id: int
+    sku: str
+    quantity: Decimal
+    line_total: Decimal
+    igv_affectation: str
+    unit_cost: Decimal
+    cost_amount: Decimal
+    returned: Decimal
+    refunded: Decimal
+    cost_back: Decimal
+
+
+@dataclass
 class ReturnRequest:
     idempotency_key: str
     sale_id: int
@@ -61,7 +77,7 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
     if returned_at < sold_at:  # a credit note cannot come before the sale it credits
         raise InvalidInput("returned_at", returned_at.isoformat(), f"is before the sale, {sold_at}")
     sold = _sold_lines(conn, sale_id, sale_date)
-    products = {row[1]: row[2] for row in sold.values()}
+    products = {line.product_id: line.sku for line in sold.values()}
     ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at)
     serie, number = next_number(conn, store_id, NOTA_CREDITO, return_date, letter=sale_serie[0])
     return_id = conn.execute(
@@ -76,26 +92,29 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
         if line.sale_line_id not in sold:
             raise InvalidInput("sale_line_id", line.sale_line_id, "is not a line of this sale", row)
         quantity = positive_quantity(line.quantity, "quantity", row)
-        _, product_id, _sku, sold_qty, line_total, affectation, unit_cost, returned, refunded = (
-            sold[line.sale_line_id]
-        )
-        if quantity > sold_qty - returned:
-            raise InvalidInput(
-                "quantity", str(quantity), f"only {sold_qty - returned} left to return", row
-            )
-        # pro rata of everything returned so far, less what was refunded: parts add up to the line
-        refund = round_cents(line_total * (returned + quantity) / sold_qty) - refunded
+        sold_line = sold[line.sale_line_id]
+        left = sold_line.quantity - sold_line.returned
+        if quantity > left:
+            raise InvalidInput("quantity", str(quantity), f"only {left} left to return", row)
+        # pro rata of everything returned so far, less what came back before: the parts of a
+        # line add up to what it was paid and to the cost it left with
+        share = (sold_line.returned + quantity) / sold_line.quantity
+        refund = round_cents(sold_line.line_total * share) - sold_line.refunded
+        cost_back = round_cents(sold_line.cost_amount * share) - sold_line.cost_back
+        affectation = sold_line.igv_affectation
         taxable, igv = split_igv(refund, affectation)
-        movement = ledger.receive(product_id, quantity, unit_cost, OP_CUSTOMER_RETURN, doc)
+        ledger.receive_value(sold_line.product_id, quantity, cost_back, OP_CUSTOMER_RETURN, doc,
+                             unit_cost=sold_line.unit_cost)  # fmt: skip
         conn.execute(
             "insert into return_lines (return_id, sale_line_id, product_id, quantity, "
             "taxable_amount, igv_amount, line_total, unit_cost, cost_amount) "
             "values (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            (return_id, line.sale_line_id, product_id, quantity, taxable, igv, refund,
-             unit_cost, movement.total_in),
+            (return_id, line.sale_line_id, sold_line.product_id, quantity, taxable, igv, refund,
+             sold_line.unit_cost, cost_back),
         )  # fmt: skip
-        sold[line.sale_line_id] = (*sold[line.sale_line_id][:7], returned + quantity,
-                                   refunded + refund)  # fmt: skip
+        sold_line.returned += quantity
+        sold_line.refunded += refund
+        sold_line.cost_back += cost_back
         totals["taxable" if affectation == GRAVADO else "exempt"] += taxable
         totals["igv"] += igv
         totals["total"] += refund
@@ -108,8 +127,8 @@ def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
     return return_id
 
 
-def _sold_lines(conn: psycopg.Connection, sale_id: int, sale_date) -> dict[int, tuple]:
-    """The sale's lines by id, with what was returned and refunded of each so far.
+def _sold_lines(conn: psycopg.Connection, sale_id: int, sale_date) -> dict[int, SoldLine]:
+    """The sale's lines by id, with what was returned, refunded and valued back of each so far.
 
     The lines are locked first, in a statement of their own: the next statement's snapshot then
     sees a concurrent return of the same lines that committed while this one waited for them.
@@ -121,11 +140,13 @@ def _sold_lines(conn: psycopg.Connection, sale_id: int, sale_date) -> dict[int, 
     )
     rows = conn.execute(
         "select l.sale_line_id, l.product_id, p.sku, l.quantity, l.line_total, "
-        "l.igv_affectation, l.unit_cost, coalesce(r.quantity, 0), coalesce(r.refunded, 0) "
+        "l.igv_affectation, l.unit_cost, l.cost_amount, coalesce(r.quantity, 0), "
+        "coalesce(r.refunded, 0), coalesce(r.cost_back, 0) "
         "from sale_lines l join products p using (product_id) "
-        "left join lateral (select sum(quantity) as quantity, sum(line_total) as refunded "
+        "left join lateral (select sum(quantity) as quantity, sum(line_total) as refunded, "
+        "  sum(cost_amount) as cost_back "
         "  from return_lines where sale_line_id = l.sale_line_id) r on true "
         "where l.sale_id = %s and l.sale_date = %s",
         (sale_id, sale_date),
     ).fetchall()
-    return {row[0]: row for row in rows}
+    return {row[0]: SoldLine(*row[1:]) for row in rows}

@@ -55,6 +55,8 @@ def test_recomputing_the_kardex_with_the_domain_valuation_gives_the_same_rows(sm
         balance = balances[(store, product)]
         if q_in > 0 and op in INCOMING_AT_VALUE:
             m = kardex.receive_value(balance, q_in, t_in)
+        elif q_in > 0 and op == kardex.OP_CUSTOMER_RETURN:  # a share of its sale's cost, at the
+            m = kardex.receive_value(balance, q_in, t_in, c_in)  # unit cost the goods left with
         elif q_in > 0:
             m = kardex.receive(balance, q_in, c_in)
         else:
@@ -117,7 +119,9 @@ def test_returns_come_back_at_the_cost_the_goods_left_with(small):
         """
         select count(*),
                count(*) filter (where rl.unit_cost = sl.unit_cost and k.unit_cost_in = sl.unit_cost
-                                 and k.quantity_in = rl.quantity and rl.cost_amount = k.total_in)
+                                 and k.quantity_in = rl.quantity and rl.cost_amount = k.total_in
+                                 and k.total_in = round(sl.cost_amount * rl.quantity / sl.quantity,
+                                                        2))
         from return_lines rl
         join sale_lines sl on sl.sale_line_id = rl.sale_line_id
         join kardex k on k.operation_type = '24' and k.source_table = 'returns'

@@ -87,3 +87,19 @@ def test_a_return_dated_before_its_sale_is_refused_and_leaves_nothing(conn):
         return_sale(conn, early)
     assert conn.execute("select count(*) from returns").fetchone() == (0,)
     assert conn.execute("select count(*) from idempotency_keys where key = 'r1'").fetchone() == (0,)
+
+
+def test_goods_come_back_at_exactly_the_cost_they_left_with(conn):
+    # 30,000 units worth S/ 100,000.00 average 3.333333 (six decimals); selling them all takes
+    # the whole 100,000.00 out, while 30,000 x 3.333333 would be 99,999.99
+    chain = build_chain(conn, n_products=1, price="0.01")
+    stock_up(conn, chain, "0001", "SKU0001", 20_000, "3.00")
+    stock_up(conn, chain, "0001", "SKU0001", 10_000, "4.00")
+    sale = sell_one(conn, "s1", "30000", "300.00")
+    line = sale.line_ids[0]
+    for i, part in enumerate(["10000", "20000"]):  # in parts: they add up to what left
+        return_sale(conn, ReturnRequest(f"r{i}", sale.sale_id, [ReturnLineInput(line, D(part))]))
+    balance = conn.execute("select quantity, total_value from stock_balances").fetchone()
+    assert balance == (D(30_000), D("100000.00"))
+    back = conn.execute("select sum(cost_amount) from return_lines").fetchone()[0]
+    assert back == D("100000.00")
