@@ -137,10 +137,7 @@ def receive_goods(
                 rows,
             )
         if purchase_order_id is not None:
-            conn.execute(
-                "update purchase_orders set status = 'received' where purchase_order_id = %s",
-                (purchase_order_id,),
-            )
+            _close_if_complete(conn, purchase_order_id)
         ledger.flush()
         idempotency.record(conn, idempotency_key, {"goods_receipt_id": receipt_id})
         return receipt_id
@@ -150,7 +147,8 @@ def _check_against_order(
     conn, order_id: int, ruc: str, supplier_id: int, store_code: str, store_id: int, lines
 ) -> None:
     """A receipt against an order brings the order's supplier's goods, to its store, and no more
-    of each product than was ordered: anything else must be received without the order."""
+    of each product than is still to receive (ordered, less what earlier receipts against it
+    brought): anything else must be received without the order."""
     order = conn.execute(
         "select status, supplier_id, store_id from purchase_orders "
         "where purchase_order_id = %s for update",
@@ -167,21 +165,41 @@ def _check_against_order(
         raise InvalidInput(
             "store_code", store_code, f"purchase order {order_id} is for another store"
         )
-    ordered = dict(
-        conn.execute(
-            "select product_id, sum(quantity) from purchase_order_lines "
-            "where purchase_order_id = %s group by product_id",
-            (order_id,),
-        ).fetchall()
-    )
+    pending = {product_id: ordered - received for product_id, ordered, received
+               in _ordered_and_received(conn, order_id)}  # fmt: skip
     received: dict[int, Decimal] = {}
     for row, (product, quantity) in enumerate(lines, 1):
-        if product.product_id not in ordered:
+        if product.product_id not in pending:
             raise InvalidInput("sku", product.sku, f"is not on purchase order {order_id}", row)
         received[product.product_id] = received.get(product.product_id, 0) + quantity
-        if received[product.product_id] > ordered[product.product_id]:
+        if received[product.product_id] > pending[product.product_id]:
             raise InvalidInput(
                 "quantity", quantity,
-                f"is more than the {ordered[product.product_id]} ordered on purchase order "
-                f"{order_id}", row,
+                f"is more than the {pending[product.product_id]} still to receive on purchase "
+                f"order {order_id}", row,
             )  # fmt: skip
+
+
+def _ordered_and_received(conn, order_id: int) -> list[tuple[int, Decimal, Decimal]]:
+    """Per product of the order: the quantity ordered and what its receipts brought so far."""
+    return conn.execute(
+        """
+        select o.product_id, o.quantity, coalesce(r.quantity, 0)
+        from (select product_id, sum(quantity) as quantity from purchase_order_lines
+              where purchase_order_id = %(order)s group by product_id) o
+        left join (select l.product_id, sum(l.quantity) as quantity
+                   from goods_receipts g join goods_receipt_lines l using (goods_receipt_id)
+                   where g.purchase_order_id = %(order)s group by l.product_id) r
+               using (product_id)
+        """,
+        {"order": order_id},
+    ).fetchall()
+
+
+def _close_if_complete(conn, order_id: int) -> None:
+    """A partial delivery leaves the order open for the rest; the last one closes it."""
+    if all(received >= ordered for _, ordered, received in _ordered_and_received(conn, order_id)):
+        conn.execute(
+            "update purchase_orders set status = 'received' where purchase_order_id = %s",
+            (order_id,),
+        )

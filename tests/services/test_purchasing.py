@@ -16,7 +16,7 @@ OTHER_RUC = make_ruc("20", 10000002)
 @pytest.mark.parametrize(
     ("supplier", "store", "sku", "quantity", "match"),
     [
-        ("own", "0001", "SKU0001", 8, r"row 1: quantity='8': is more than the 5\.000 ordered"),
+        ("own", "0001", "SKU0001", 8, r"row 1: quantity='8': is more than the 5\.000"),
         ("own", "0002", "SKU0001", 5, "store_code='0002'"),
         ("own", "0001", "SKU0002", 5, "row 1: sku='SKU0002'"),
         ("other", "0001", "SKU0001", 5, f"supplier_ruc='{OTHER_RUC}'"),
@@ -40,6 +40,33 @@ def test_a_receipt_against_a_purchase_order_brings_only_what_it_ordered(
             LIMA_NOON, order,
         )  # fmt: skip
     assert conn.execute("select count(*) from goods_receipts").fetchone()[0] == 0
+
+
+def test_a_purchase_order_is_received_in_parts_and_closes_with_the_last(conn):
+    chain = build_chain(conn, n_products=1)
+    order = create_purchase_order(
+        conn, "po1", chain.supplier_ruc, "0001", [PurchaseLineInput("SKU0001", D(5), D("4.00"))],
+        LIMA_NOON.date(),
+    )  # fmt: skip
+
+    def deliver(key, quantity):
+        return receive_goods(
+            conn, key, chain.supplier_ruc, "0001",
+            [PurchaseLineInput("SKU0001", D(quantity), D("4.00"))], "G001", 1, LIMA_NOON, order,
+        )  # fmt: skip
+
+    def status():
+        return conn.execute(
+            "select status from purchase_orders where purchase_order_id = %s", (order,)
+        ).fetchone()[0]
+
+    deliver("gr1", 3)
+    assert status() == "open"
+    with pytest.raises(InvalidInput, match=r"quantity='3': is more than the 2\.000 still to"):
+        deliver("gr2", 3)
+    deliver("gr3", 2)
+    assert status() == "received"
+    assert conn.execute("select quantity from stock_balances").fetchone() == (D(5),)
 
 
 @pytest.mark.parametrize("cost", ["abc", None, "NaN", "Infinity"])
