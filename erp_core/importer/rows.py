@@ -225,8 +225,12 @@ def _check_total(row: _Row, name: str, quantity: Decimal, amount: Decimal | None
 
 
 def _ticket(row: _Row) -> str | None:
-    ticket = row.required("ticket")
-    if ticket is not None and len(ticket) > MAX_TICKET_LENGTH:
+    """The ticket id as text; a Parquet float 1001.0 is ticket 1001, as in a CSV (its
+    idempotency key must not depend on the file's format)."""
+    if row.required("ticket") is None:
+        return None
+    ticket = str(_whole(row.raw("ticket")))
+    if len(ticket) > MAX_TICKET_LENGTH:
         row.reject("ticket", f"is longer than {MAX_TICKET_LENGTH} characters")
         return None
     return ticket

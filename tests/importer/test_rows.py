@@ -90,9 +90,10 @@ def test_a_ticket_total_too_large_to_record_is_rejected():
 
 def test_whole_floats_of_a_pandas_parquet_are_codes():
     """pandas writes an integer column with missing values as float64: 45678912.0, 7.0."""
-    row = parse(store=7.0, customer_doc=1234567.0, doc_type=1.0)
+    row = parse(store=7.0, customer_doc=1234567.0, doc_type=1.0, ticket=1001.0)
     assert isinstance(row, ImportLine)
     assert (row.store, row.customer_doc, row.doc_type) == ("0007", "01234567", "01")
+    assert row.ticket == "1001"  # the same idempotency key as a CSV's ticket 1001
     (rejection,) = parse(customer_doc=1234567.5)
     assert rejection.field == "customer_doc"
 
