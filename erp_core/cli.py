@@ -36,6 +36,12 @@ def db_upgrade() -> None:
 def stock(summary: bool = typer.Option(False, help="Also print row counts of the core.")) -> None:
     """Current stock and its value (weighted-average cost) by store."""
     with db.connect() as conn:
+        if not reports.has_schema(conn):
+            console.print(
+                "[red]La base de datos no tiene el esquema de InnovaLogix:[/red] "
+                "ejecute `innovalogix db upgrade`"
+            )
+            raise typer.Exit(code=1)
         rows = reports.stock_by_store(conn)
         counts = reports.core_summary(conn) if summary else None
     table = Table(title="Stock por tienda (valorizado a costo promedio)")
