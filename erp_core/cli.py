@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from erp_core import db, reports
-from erp_core.domain.money import format_pen
+from erp_core.domain.money import format_pen, format_qty
 
 app = typer.Typer(
     help="InnovaLogix Analytics: ERP core, demo chain and pipeline.", no_args_is_help=True
@@ -51,7 +51,9 @@ def stock(summary: bool = typer.Option(False, help="Also print row counts of the
     for column in ("SKUs con stock", "Unidades", "Valor", "SKUs agotados"):
         table.add_column(column, justify="right", no_wrap=True)
     for code, name, dep, skus, units, value, out in rows:
-        table.add_row(code, name, dep, f"{skus:,}", f"{units:,.0f}", format_pen(value), f"{out:,}")
+        table.add_row(
+            code, name, dep, f"{skus:,}", format_qty(units), format_pen(value), f"{out:,}"
+        )
     console.print(table)
     if counts:
         console.print(", ".join(f"{name}: {n:,}" for name, n in counts.items()))
