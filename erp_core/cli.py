@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from erp_core import db, reports
-from erp_core.domain.money import format_pen
+from erp_core.domain.money import format_pen, format_qty
 
 app = typer.Typer(
     help="InnovaLogix Analytics: ERP core, demo chain and pipeline.", no_args_is_help=True
@@ -36,6 +36,12 @@ def db_upgrade() -> None:
 def stock(summary: bool = typer.Option(False, help="Also print row counts of the core.")) -> None:
     """Current stock and its value (weighted-average cost) by store."""
     with db.connect() as conn:
+        if not reports.has_schema(conn):
+            console.print(
+                "[red]La base de datos no tiene el esquema de InnovaLogix:[/red] "
+                "ejecute `innovalogix db upgrade`"
+            )
+            raise typer.Exit(code=1)
         rows = reports.stock_by_store(conn)
         counts = reports.core_summary(conn) if summary else None
     table = Table(title="Stock por tienda (valorizado a costo promedio)")
@@ -45,7 +51,9 @@ def stock(summary: bool = typer.Option(False, help="Also print row counts of the
     for column in ("SKUs con stock", "Unidades", "Valor", "SKUs agotados"):
         table.add_column(column, justify="right", no_wrap=True)
     for code, name, dep, skus, units, value, out in rows:
-        table.add_row(code, name, dep, f"{skus:,}", f"{units:,.0f}", format_pen(value), f"{out:,}")
+        table.add_row(
+            code, name, dep, f"{skus:,}", format_qty(units), format_pen(value), f"{out:,}"
+        )
     console.print(table)
     if counts:
         console.print(", ".join(f"{name}: {n:,}" for name, n in counts.items()))

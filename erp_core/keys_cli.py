@@ -16,21 +16,32 @@ console = Console()
 @app.command()
 def rotate() -> None:
     """Add a new encryption key version, make it current and re-encrypt every customer."""
-    vault = PiiVault.from_settings()
+    vault = _configured_vault()
     version = vault.rotate()
-    console.print(f"PII encryption key rotated: current version [bold]{version}[/bold]")
+    console.print(
+        f"Clave de cifrado de datos personales rotada: versión actual [bold]{version}[/bold]"
+    )
     _reencrypt(vault)
 
 
 @app.command()
 def reencrypt() -> None:
     """Re-encrypt customers still on an older key version (e.g. after an interrupted rotate)."""
-    _reencrypt(PiiVault.from_settings())
+    _reencrypt(_configured_vault())
+
+
+def _configured_vault() -> PiiVault:
+    """The configured vault; a malformed key is a clear error, not a traceback."""
+    try:
+        return PiiVault.from_settings()
+    except ValueError as exc:  # the message names the setting, never the secret
+        console.print(f"[red]Clave de cifrado inválida:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(code=1) from None
 
 
 def _reencrypt(vault: PiiVault) -> None:
     with db.connect() as conn:
         count = reencrypt_all(conn, vault)
     console.print(
-        f"Re-encrypted [bold]{count}[/bold] customers to key version {vault.current_version}"
+        f"Clientes recifrados: [bold]{count}[/bold] (versión de clave {vault.current_version})"
     )

@@ -5,6 +5,11 @@ from __future__ import annotations
 import psycopg
 
 
+def has_schema(conn: psycopg.Connection) -> bool:
+    """Whether the migrations ran (the stock tables exist)."""
+    return conn.execute("select to_regclass('stock_balances') is not null").fetchone()[0]
+
+
 def stock_by_store(conn: psycopg.Connection) -> list[tuple]:
     """Stock on hand and its value at weighted-average cost, per store."""
     return conn.execute(

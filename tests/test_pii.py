@@ -319,8 +319,8 @@ def test_keys_rotate_cli_rotates_and_reencrypts_the_configured_database(
 
     result = CliRunner().invoke(keys_app, ["rotate"])
     assert result.exit_code == 0, result.output
-    assert "version 2" in result.output
-    assert "Re-encrypted 2 customers" in result.output
+    assert "versión actual 2" in result.output
+    assert "Clientes recifrados: 2" in result.output
 
     with psycopg.connect(db_url) as conn:
         assert _versions(conn) == {2}
@@ -328,4 +328,15 @@ def test_keys_rotate_cli_rotates_and_reencrypts_the_configured_database(
         customer_id = find_customer_id(conn, reloaded, "1", "45678913")
         assert get_customer(conn, reloaded, customer_id, **READER)["doc_number"] == "45678913"
     again = CliRunner().invoke(keys_app, ["reencrypt"])
-    assert "Re-encrypted 0 customers" in again.output
+    assert "Clientes recifrados: 0" in again.output
+
+
+def test_keys_cli_with_a_malformed_key_says_so_and_exits_non_zero(tmp_path, monkeypatch):
+    monkeypatch.setenv("INNOVALOGIX_HOME", str(tmp_path))
+    monkeypatch.setenv("INNOVALOGIX_PII_KEY", "not-base64-of-32-bytes")
+    for command in ("rotate", "reencrypt"):
+        result = CliRunner().invoke(keys_app, [command])
+        assert result.exit_code == 1
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "INNOVALOGIX_PII_KEY" in result.output
+        assert "not-base64" not in result.output

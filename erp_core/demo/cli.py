@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from erp_core import db
-from erp_core.demo.generate import DemoDataError, Summary, generate
+from erp_core.demo.generate import DemoDataError, Summary, default_end_date, generate
 from erp_core.demo.scales import SCALES
 from erp_core.domain.money import format_pen
 
@@ -37,7 +37,7 @@ def demo_data(
     scale: Annotated[
         ScaleName, typer.Option(help="small (tests), medium (~5M sale lines), large (~20M)")
     ] = ScaleName.small,
-    seed: Annotated[int, typer.Option(help="same seed, same chain")] = 42,
+    seed: Annotated[int, typer.Option(min=0, help="same seed, same chain")] = 42,
     end_date: Annotated[
         dt.datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="last day of history [default: yesterday, Lima]"),
@@ -48,6 +48,13 @@ def demo_data(
 ) -> None:
     """Generate a demo Peruvian retail chain and its history into the configured database."""
     chosen = SCALES[scale.value]
+    latest = default_end_date()
+    if end_date and end_date.date() > latest:
+        raise typer.BadParameter(
+            f"{end_date:%d/%m/%Y} es posterior a ayer en Lima ({latest:%d/%m/%Y}): "
+            "la historia no puede tener ventas futuras",
+            param_hint="--end-date",
+        )
     console = Console()
     columns = (
         SpinnerColumn(),

@@ -109,7 +109,7 @@ class Demand:
     def _visitors(self, day: int, rng) -> list[np.ndarray]:
         customers = self.chain.customers
         lam = self.customer_rate * self.profile_day[customers.profile, day]
-        lam = np.where(customers.join_day <= day, lam, 0.0)
+        lam = np.where(customers.join_day < day, lam, 0.0)  # registered on an earlier day
         visiting = np.flatnonzero(rng.random(customers.size) < -np.expm1(-lam))
         home = customers.home_store[visiting]
         other = np.searchsorted(self.store_cdf, rng.random(len(visiting)), side="right")

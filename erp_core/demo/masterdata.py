@@ -12,6 +12,7 @@ import datetime as dt
 from erp_core.demo.chain import Chain
 from erp_core.demo.clock import stamp
 from erp_core.demo.pricing import Pricing, cents_to_decimal
+from erp_core.demo.replenishment import BUY_BEFORE_LAUNCH_DAYS
 from erp_core.demo.tables import Tables
 from erp_core.domain.documents import RUC
 from erp_core.pii import PiiVault
@@ -76,8 +77,10 @@ def _products(chain: Chain, tables: Tables, pricing: Pricing) -> None:
     final_prices = pricing.cents[int(chain.month_of_day[chain.days - 1])]
     loaded = chain.start - dt.timedelta(days=CATALOGUE_LOADED_DAYS_BEFORE)
     for p in range(cat.size):
-        launch = int(cat.launch_day[p])
-        created = chain.start + dt.timedelta(days=launch) if launch > 0 else loaded
+        # Created when buyers may first order it, ahead of its launch by the supplier's lead.
+        lead = cat.suppliers[int(cat.supplier[p])].lead_time_days
+        first_order = int(cat.launch_day[p]) - lead - BUY_BEFORE_LAUNCH_DAYS
+        created = chain.start + dt.timedelta(days=first_order) if first_order > 0 else loaded
         tables.add(
             "products",
             (

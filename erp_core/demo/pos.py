@@ -9,7 +9,7 @@ sells more than the shelf holds: the rest of the demand is lost.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -173,8 +173,11 @@ class PointOfSale:
         self.total_sales += total
 
     def _identify(self, day: int, u: float) -> int:
-        """A walk-in boleta over S/ 700 must name the buyer: an occasional customer gives a DNI."""
-        joined = max(bisect_right(self.occasional_joined, day), 1)
+        """A walk-in boleta over S/ 700 must name the buyer: an occasional customer gives a DNI.
+
+        Only customers registered on an earlier day: one registering today may do so later.
+        """
+        joined = max(bisect_left(self.occasional_joined, day), 1)
         return self.occasional[min(int(u * joined), joined - 1)]
 
     def _next_number(self, serie: str, doc_type: str, day: int) -> int:

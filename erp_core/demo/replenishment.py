@@ -34,6 +34,7 @@ SAFETY_Z = 1.0
 STORE_CYCLE_DAYS = 7
 WAREHOUSE_REVIEW_DAYS, STORE_PIPELINE_DAYS, WAREHOUSE_SAFETY_DAYS = 7, 6, 5
 WAREHOUSE_CYCLE_DAYS = 14
+BUY_BEFORE_LAUNCH_DAYS = 7  # a new SKU is first ordered its lead time plus this before launch
 LATE_SHARE, VERY_LATE_SHARE, SHORT_LINE_SHARE = 0.20, 0.05, 0.04
 
 
@@ -225,7 +226,9 @@ class Replenishment:
         need += f.promotion_extra(rates, None, day, day + horizon)
         need += SAFETY_Z * np.sqrt(need * self.lumpiness) + self.display * len(self.chain.stores)
         target = need + f.expected(rates, day + horizon, day + horizon + WAREHOUSE_CYCLE_DAYS)
-        buying = (cat.launch_day <= day + lead + 7) & (cat.delist_day > day + lead)
+        buying = (cat.launch_day <= day + lead + BUY_BEFORE_LAUNCH_DAYS) & (
+            cat.delist_day > day + lead
+        )
         products = self.by_supplier[k]
         pack = cat.pack[products]
         wanted = np.where(

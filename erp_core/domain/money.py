@@ -35,6 +35,11 @@ def format_pen(amount) -> str:
     return f"{sign}S/ {abs(value):,.2f}"
 
 
+def format_qty(quantity) -> str:
+    """Units as es-PE shows them, weighed goods to the gram: ``1,234``, ``2.5``, ``0.125``."""
+    return f"{round_qty(quantity).normalize():,f}"
+
+
 @dataclass(frozen=True)
 class LineAmounts:
     """The money of one sale line; prices include IGV as on shelves and boletas."""

@@ -134,6 +134,14 @@ def test_boletas_over_700_always_identify_the_buyer(small):
     assert anonymous == 0
 
 
+def test_customers_buy_only_after_they_registered(small):
+    early = small.execute(
+        "select count(*) from sales s join customers c using (customer_id) "
+        "where c.created_at > s.sold_at"
+    ).fetchone()[0]
+    assert early == 0
+
+
 def test_most_tickets_are_anonymous_boletas(small):
     share = small.execute(
         "select avg((customer_id is null)::int) from sales where doc_type = '03'"

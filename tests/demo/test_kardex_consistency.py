@@ -168,3 +168,14 @@ def test_warehouse_buys_and_ships_while_stores_sell(small):
     )
     assert by_location[True] == ["02", "11", "13", "16"]
     assert by_location[False] == ["01", "13", "16", "21", "24", "28"]
+
+
+def test_no_product_is_ordered_or_moved_before_it_was_created(small):
+    early = small.execute(
+        "select (select count(*) from kardex k join products p using (product_id) "
+        "        where k.moved_at < p.created_at), "
+        "       (select count(*) from purchase_order_lines l join purchase_orders o "
+        "        using (purchase_order_id) join products p using (product_id) "
+        "        where o.created_at < p.created_at)"
+    ).fetchone()
+    assert early == (0, 0)

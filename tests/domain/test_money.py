@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from erp_core.domain.money import format_pen, line_amounts, round_cents, split_igv
+from erp_core.domain.money import format_pen, format_qty, line_amounts, round_cents, split_igv
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,11 @@ def test_igv_is_18_percent_of_base_within_a_cent(total):
 def test_format_pen_uses_soles_and_thousands_separator():
     assert format_pen(D("1234.5")) == "S/ 1,234.50"
     assert format_pen(D("-3")) == "-S/ 3.00"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "expected"),
+    [("1234.000", "1,234"), ("2.500", "2.5"), ("0.125", "0.125"), ("1000", "1,000"), ("0", "0")],
+)
+def test_format_qty_keeps_the_fractions_of_weighed_goods(quantity, expected):
+    assert format_qty(D(quantity)) == expected
