@@ -210,6 +210,7 @@ def extract(
                 loads.append(load)
                 if on_table_loaded:
                     on_table_loaded(load)
+            record_core_sales_by_day(con, core.alias, loads)
             _log(con, loads, run_id)
             con.execute("commit")
         except BaseException:
@@ -474,6 +475,65 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
 def _affected(result: duckdb.DuckDBPyConnection) -> int:
     row = result.fetchone()
     return int(row[0]) if row else 0
+
+
+# The core's sales per business day as the extract saw them (its snapshot): what the
+# reconciliation compares the warehouse with. Read live after the extract, the core would also
+# count sales that committed after the extract's snapshot with ids below the highest it read
+# (a transaction that took its sale_id earlier and committed later): a false difference.
+CORE_SALES_BY_DAY = "core_sales_by_day"
+
+
+def record_core_sales_by_day(
+    con: duckdb.DuckDBPyConnection, source: str, loads: Sequence[TableLoad]
+) -> None:
+    """Store the core's (tickets, total, units) of the days this extract loaded of ``sales`` or
+    ``sale_lines`` (every day after a whole load), read in the extract's snapshot.
+
+    Days the extract left alone kept their fingerprint (the facts are append-only), so their
+    recorded totals still hold.
+    """
+    touched = [load for load in loads if load.table in ("sales", "sale_lines")]
+    if not touched:
+        return
+    target = f"{META_SCHEMA}.{CORE_SALES_BY_DAY}"
+    whole = any(load.mode == "full" for load in touched) or not _meta_table_exists(
+        con, CORE_SALES_BY_DAY
+    )
+    days = sorted({day for load in touched for day in load.days})
+    if not whole and not days:
+        return
+    con.execute(
+        f"create table if not exists {target} "
+        "(day date, tickets bigint, total_pen decimal(18, 2), units decimal(18, 3))"
+    )
+    where = ""
+    if not whole:
+        listed = ", ".join(f"'{day.isoformat()}'" for day in days)
+        where = f" where sale_date in ({listed})"
+    core_sql = (
+        "select h.sale_date, h.tickets, h.total_pen, coalesce(u.units, 0)::numeric(18, 3) "
+        "from (select sale_date, count(*) as tickets, sum(total_amount)::numeric(18, 2) "
+        f"as total_pen from public.sales{where} group by 1) h left join "
+        "(select sale_date, sum(quantity)::numeric(18, 3) as units from public.sale_lines"
+        f"{where} group by 1) u using (sale_date)"
+    )
+    if whole:
+        con.execute(f"delete from {target}")
+    else:
+        con.execute(f"delete from {target} where day in ({listed})")
+    con.execute(
+        f"insert into {target} select * from postgres_query("
+        f"{sql_literal(source)}, {sql_literal(core_sql)})"
+    )
+
+
+def _meta_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        f"and schema_name = {sql_literal(META_SCHEMA)} and table_name = {sql_literal(name)}"
+    ).fetchone()
+    return bool(row[0])
 
 
 def _ensure_log_table(con: duckdb.DuckDBPyConnection) -> None:

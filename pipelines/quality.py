@@ -20,7 +20,6 @@ from functools import cache
 from typing import Any
 
 import duckdb
-import psycopg
 
 from pipelines.extract import CUSTOMER_COLUMNS
 
@@ -321,27 +320,25 @@ class DayTotals:
     units: Decimal
 
 
-def core_daily_sales(
-    conn: psycopg.Connection, up_to_sale_id: int, since: dt.date | None = None
+def extracted_core_daily_sales(
+    con: duckdb.DuckDBPyConnection, since: dt.date | None = None
 ) -> dict[dt.date, DayTotals]:
-    """Per business day in the core: tickets, sum of totals, units sold (sales seen by the
-    warehouse only: ``sale_id <= up_to_sale_id``)."""
-    since = since or dt.date.min
-    headers = conn.execute(
-        "select sale_date, count(*), sum(total_amount) from sales "
-        "where sale_id <= %s and sale_date >= %s group by 1",
-        (up_to_sale_id, since),
+    """Per business day, the core's tickets, totals and units as the last extract of the sales
+    read them, in its snapshot (``pipelines.extract.record_core_sales_by_day``): what the
+    warehouse must hold. Empty before the first extract."""
+    from pipelines.extract import CORE_SALES_BY_DAY
+    from pipelines.warehouse import META_SCHEMA, table_exists
+
+    if not table_exists(con, META_SCHEMA, CORE_SALES_BY_DAY):
+        return {}
+    rows = con.execute(
+        f"select day, tickets, total_pen, units from {META_SCHEMA}.{CORE_SALES_BY_DAY} "
+        "where day >= ?",
+        [since or dt.date.min],
     ).fetchall()
-    units = dict(
-        conn.execute(
-            "select sale_date, sum(quantity) from sale_lines "
-            "where sale_id <= %s and sale_date >= %s group by 1",
-            (up_to_sale_id, since),
-        ).fetchall()
-    )
     return {
-        day: DayTotals(int(n), Decimal(total), Decimal(units.get(day) or 0))
-        for day, n, total in headers
+        day: DayTotals(int(n), Decimal(total or 0), Decimal(units or 0))
+        for day, n, total, units in rows
     }
 
 

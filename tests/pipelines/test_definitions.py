@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import psycopg
 import pytest
 
 from erp_core.paths import PROJECT_ROOT
@@ -15,7 +16,7 @@ from pipelines.definitions import build_definitions
 from pipelines.defs.resources import PostgresSource
 from pipelines.extract import SOURCE_TABLES
 from tests.pipelines.dataset import add_sales_day
-from tests.pipelines.helpers import warehouse_query
+from tests.pipelines.helpers import core_query, warehouse_query
 
 RAW_KEYS = [dg.AssetKey(["raw", t.name]) for t in SOURCE_TABLES]
 
@@ -150,6 +151,43 @@ def test_a_bad_sale_fails_the_blocking_expectations_of_raw_sales(pipeline_env, c
     assert [f["column"] for f in failures] == ["header_imbalance_pen"]
     # The core's own totals changed too, so the reconciliation still agrees.
     assert checks["check_raw_sales_reconciles_with_core"].passed
+
+
+@pytest.mark.integration
+def test_a_sale_committed_after_the_extract_with_a_lower_id_does_not_fail_the_reconciliation(
+    pipeline_env, db_url, conn, chain, days, monkeypatch
+):
+    """A POS transaction takes its sale_id, another store's sale commits a higher one, the
+    extract reads up to that one, then the first commits: the warehouse agrees with the core's
+    snapshot it read, so the blocking reconciliation must pass (the next run loads the sale)."""
+    from pipelines.defs.extract import assets as extract_assets
+
+    with psycopg.connect(db_url) as late:
+        late.execute(
+            "insert into sales (sale_date, sold_at, store_id, doc_type, serie, number, "
+            "taxable_amount, exempt_amount, igv_amount, total_amount) "
+            "select sale_date, sold_at, store_id, doc_type, serie, number + 900, "
+            "taxable_amount, exempt_amount, igv_amount, total_amount "
+            "from sales order by sale_id limit 1"
+        )
+        add_sales_day(conn, chain, days[-1], sales_per_store=1)
+        real_extract = extract_assets.extract
+
+        def extract_then_commit_late(*args, **kwargs):
+            loads = real_extract(*args, **kwargs)
+            late.commit()
+            return loads
+
+        monkeypatch.setattr(extract_assets, "extract", extract_then_commit_late)
+        result = runner.run_graph(
+            asset_selection=RAW_KEYS, prepare_dbt=False, instance=dg.DagsterInstance.ephemeral()
+        )
+
+    checks = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
+    check = checks["check_raw_sales_reconciles_with_core"]
+    assert check.passed, check.metadata["differences"].value
+    late_sale = core_query("select min(sale_id) from sales where number > 900")[0][0]
+    assert late_sale < check.metadata["up_to_sale_id"].value
 
 
 def test_loading_imports_no_great_expectations_and_parses_no_dbt():
