@@ -35,7 +35,7 @@ from enum import StrEnum
 
 import duckdb
 
-from pipelines.warehouse import CORE_ALIAS, META_SCHEMA, RAW_SCHEMA, sql_literal
+from pipelines.warehouse import CORE_ALIAS, META_SCHEMA, RAW_SCHEMA, sql_literal, table_exists
 
 # Days replaced one contiguous run at a time; beyond this many runs a whole reload is cheaper.
 MAX_DAY_RUNS = 60
@@ -497,8 +497,8 @@ def record_core_sales_by_day(
     if not touched:
         return
     target = f"{META_SCHEMA}.{CORE_SALES_BY_DAY}"
-    whole = any(load.mode == "full" for load in touched) or not _meta_table_exists(
-        con, CORE_SALES_BY_DAY
+    whole = any(load.mode == "full" for load in touched) or not table_exists(
+        con, META_SCHEMA, CORE_SALES_BY_DAY
     )
     days = sorted({day for load in touched for day in load.days})
     if not whole and not days:
@@ -526,14 +526,6 @@ def record_core_sales_by_day(
         f"insert into {target} select * from postgres_query("
         f"{sql_literal(source)}, {sql_literal(core_sql)})"
     )
-
-
-def _meta_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        f"and schema_name = {sql_literal(META_SCHEMA)} and table_name = {sql_literal(name)}"
-    ).fetchone()
-    return bool(row[0])
 
 
 def _ensure_log_table(con: duckdb.DuckDBPyConnection) -> None:

@@ -21,7 +21,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.extract import CUSTOMER_COLUMNS
+from pipelines.extract import CORE_SALES_BY_DAY, CUSTOMER_COLUMNS
+from pipelines.warehouse import META_SCHEMA, table_exists
 
 WINDOW_DAYS = 92
 SAMPLE = 5
@@ -326,9 +327,6 @@ def extracted_core_daily_sales(
     """Per business day, the core's tickets, totals and units as the last extract of the sales
     read them, in its snapshot (``pipelines.extract.record_core_sales_by_day``): what the
     warehouse must hold. Empty before the first extract."""
-    from pipelines.extract import CORE_SALES_BY_DAY
-    from pipelines.warehouse import META_SCHEMA, table_exists
-
     if not table_exists(con, META_SCHEMA, CORE_SALES_BY_DAY):
         return {}
     rows = con.execute(
