@@ -96,9 +96,11 @@ def _arguments(req: SaleRequest) -> tuple:
             raise InvalidInput("serie", req.serie, str(error)) from None
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
-    quantities = [
-        positive_quantity(line.quantity, "quantity", row) for row, line in enumerate(req.lines, 1)
-    ]
+    quantities = []
+    for row, line in enumerate(req.lines, 1):
+        if not isinstance(line.sku, str) or not line.sku.strip():
+            raise InvalidInput("sku", line.sku, "must be a product's SKU", row)
+        quantities.append(positive_quantity(line.quantity, "quantity", row))
     _check_payments(req.payments)
     sold_at = req.sold_at or now()
     return (
