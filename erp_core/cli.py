@@ -13,14 +13,28 @@ from rich.console import Console
 from rich.table import Table
 
 from erp_core import db, reports
+from erp_core.cli_support import RootGroup
 from erp_core.domain.money import format_pen, format_qty
 
 app = typer.Typer(
-    help="InnovaLogix Analytics: ERP core, demo chain and pipeline.", no_args_is_help=True
+    cls=RootGroup,
+    help="InnovaLogix Analytics: ERP core, demo chain and pipeline.",
+    no_args_is_help=True,
 )
 db_app = typer.Typer(help="The transactional database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console(width=120)
+SUMMARY_LABELS = {
+    "stores": "Tiendas",
+    "products": "SKUs",
+    "customers": "Clientes",
+    "sales": "Ventas",
+    "sale_lines": "Líneas de venta",
+    "returns": "Devoluciones",
+    "goods_receipts": "Ingresos de mercadería",
+    "transfers": "Transferencias",
+    "kardex": "Filas de kardex",
+}
 
 
 @db_app.command("upgrade")
@@ -56,7 +70,9 @@ def stock(summary: bool = typer.Option(False, help="Also print row counts of the
         )
     console.print(table)
     if counts:
-        console.print(", ".join(f"{name}: {n:,}" for name, n in counts.items()))
+        console.print(
+            ", ".join(f"{SUMMARY_LABELS.get(name, name)}: {n:,}" for name, n in counts.items())
+        )
 
 
 def _register_plugins() -> None:

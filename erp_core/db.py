@@ -25,6 +25,19 @@ from erp_core.settings import get_settings
 logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
+class DatabaseUnavailableError(psycopg.OperationalError):
+    """The server could not be reached or refused the connection.
+
+    ``server`` names the server tried without its password, ``detail`` is libpq's reason; both
+    are safe to show to a person.
+    """
+
+    def __init__(self, server: str, detail: str):
+        super().__init__(f"cannot connect to the database at {server}: {detail}")
+        self.server = server
+        self.detail = detail
+
+
 @cache
 def _embedded_server_uri(pg_data_dir: Path) -> str:
     runtime_dir = pg_data_dir.parent / "run"  # pgserver's lock file; must be private (0700)
@@ -66,7 +79,37 @@ def libpq_dsn(url: str) -> str:
 
 
 def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(url or database_url(), **kwargs)
+    """A connection; a server that cannot be reached raises ``DatabaseUnavailableError``."""
+    url = url or database_url()
+    try:
+        return psycopg.connect(url, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise _unavailable(url, exc) from exc
+
+
+def describe_server(url: str) -> str:
+    """Where ``url`` points, for people: ``user@host:port/dbname``, never the password."""
+    params = conninfo_to_dict(url)
+    host = (
+        params.get("host") or params.get("hostaddr") or os.environ.get("PGHOST") or "socket local"
+    )
+    port = params.get("port")
+    user = params.get("user")
+    dbname = params.get("dbname")
+    return (
+        (f"{user}@" if user else "")
+        + host
+        + (f":{port}" if port else "")
+        + (f"/{dbname}" if dbname else "")
+    )
+
+
+def _unavailable(url: str, exc: psycopg.OperationalError) -> DatabaseUnavailableError:
+    detail = " ".join(str(exc).split())
+    password = conninfo_to_dict(url).get("password")
+    if password:  # libpq does not echo passwords; make sure no message ever does
+        detail = detail.replace(str(password), "****")
+    return DatabaseUnavailableError(describe_server(url), detail)
 
 
 def with_database(url: str, dbname: str) -> str:

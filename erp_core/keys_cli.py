@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import typer
 from rich.console import Console
 
@@ -17,17 +18,20 @@ console = Console()
 def rotate() -> None:
     """Add a new encryption key version, make it current and re-encrypt every customer."""
     vault = _configured_vault()
-    version = vault.rotate()
-    console.print(
-        f"Clave de cifrado de datos personales rotada: versión actual [bold]{version}[/bold]"
-    )
-    _reencrypt(vault)
+    with db.connect() as conn:  # an unreachable database must not leave a new key behind
+        version = vault.rotate()
+        console.print(
+            f"Clave de cifrado de datos personales rotada: versión actual [bold]{version}[/bold]"
+        )
+        _reencrypt(conn, vault)
 
 
 @app.command()
 def reencrypt() -> None:
     """Re-encrypt customers still on an older key version (e.g. after an interrupted rotate)."""
-    _reencrypt(_configured_vault())
+    vault = _configured_vault()
+    with db.connect() as conn:
+        _reencrypt(conn, vault)
 
 
 def _configured_vault() -> PiiVault:
@@ -39,9 +43,8 @@ def _configured_vault() -> PiiVault:
         raise typer.Exit(code=1) from None
 
 
-def _reencrypt(vault: PiiVault) -> None:
-    with db.connect() as conn:
-        count = reencrypt_all(conn, vault)
+def _reencrypt(conn: psycopg.Connection, vault: PiiVault) -> None:
+    count = reencrypt_all(conn, vault)
     console.print(
         f"Clientes recifrados: [bold]{count}[/bold] (versión de clave {vault.current_version})"
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg.conninfo import conninfo_to_dict
 
+from erp_core import db
 from erp_core.partitions import MONTHS_AHEAD, MONTHS_BEHIND, add_months, ensure_partitions
 from erp_core.paths import MIGRATIONS_DIR
 
@@ -39,8 +39,12 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, today: dt.date | None = None) -> None:
-    """Migrate to the newest revision and make sure the monthly partitions exist."""
-    command.upgrade(alembic_config(url), "head")
+    """Migrate to the newest revision and make sure the monthly partitions exist.
+
+    The connection is opened first so that a server that cannot be reached fails as
+    ``db.DatabaseUnavailableError`` (a clear message in the CLI), not deep inside Alembic.
+    """
     today = today or dt.date.today()
-    with psycopg.connect(url, autocommit=True) as conn:
+    with db.connect(url, autocommit=True) as conn:
+        command.upgrade(alembic_config(url), "head")
         ensure_partitions(conn, add_months(today, -MONTHS_BEHIND), add_months(today, MONTHS_AHEAD))

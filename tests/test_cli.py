@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from contextlib import nullcontext
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from erp_core import db, reports
 from erp_core.cli import app
+from erp_core.pii import PiiVault
+from erp_core.settings import get_settings
+from tests.importer.files import line, write_csv
+
+INNOVALOGIX = Path(sys.executable).with_name("innovalogix")  # the installed entry point
+CLOSED_PORT_URL = "postgresql://postgres:s3cr3t-clave@127.0.0.1:1/innovalogix?connect_timeout=2"
+DATABASE_COMMANDS = [
+    ["stock"],
+    ["stock", "--summary"],
+    ["db", "upgrade"],
+    ["demo-data", "--end-date", "30/06/2025"],
+    ["import-sales", "ventas.csv"],
+    ["keys", "rotate"],
+    ["keys", "reencrypt"],
+]
 
 
 def test_stock_on_a_database_without_the_schema_says_to_upgrade(pg_server, monkeypatch):
@@ -31,3 +52,29 @@ def test_stock_shows_fractional_units_and_soles(monkeypatch):
     result = CliRunner().invoke(app, ["stock"])
     assert result.exit_code == 0, result.output
     assert " 2.5 " in result.output and "S/ 12.35" in result.output
+
+
+def test_stock_summary_names_the_core_tables_in_spanish(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["stock", "--summary"])
+    assert result.exit_code == 0, result.output
+    assert "Ventas: 0" in result.output and "Líneas de venta: 0" in result.output
+    assert "sale_lines" not in result.output
+
+
+@pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
+def test_a_database_that_cannot_be_reached_is_one_clear_message_and_exit_1(command, tmp_path):
+    write_csv(tmp_path / "ventas.csv", [line("2026-03-10 09:00", "0001", "SKU0001", "1", "5", "A")])
+    env = {k: v for k, v in os.environ.items() if k != "INNOVALOGIX_PII_KEY"}
+    env |= {"DATABASE_URL": CLOSED_PORT_URL, "INNOVALOGIX_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [INNOVALOGIX, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert "Traceback" not in said
+    assert "No se pudo conectar a la base de datos en postgres@127.0.0.1:1/innovalogix" in said
+    assert "s3cr3t-clave" not in said
+    if command[0] == "keys":  # no new key version that no customer could be moved to
+        settings = replace(get_settings(), home=tmp_path, pii_key=None)
+        assert PiiVault.from_settings(settings).current_version == 1

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from erp_core import db
+from erp_core.cli_support import DATE_METAVAR, BadValue, parse_date
 from erp_core.demo.generate import DemoDataError, Summary, default_end_date, generate
 from erp_core.demo.scales import SCALES
 from erp_core.domain.money import format_pen
@@ -39,8 +40,12 @@ def demo_data(
     ] = ScaleName.small,
     seed: Annotated[int, typer.Option(min=0, help="same seed, same chain")] = 42,
     end_date: Annotated[
-        dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="last day of history [default: yesterday, Lima]"),
+        dt.date | None,
+        typer.Option(
+            parser=parse_date,
+            metavar=DATE_METAVAR,
+            help="last day of history, dd/mm/aaaa or aaaa-mm-dd [default: yesterday, Lima]",
+        ),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="empty the core tables of a database with data")
@@ -49,8 +54,8 @@ def demo_data(
     """Generate a demo Peruvian retail chain and its history into the configured database."""
     chosen = SCALES[scale.value]
     latest = default_end_date()
-    if end_date and end_date.date() > latest:
-        raise typer.BadParameter(
+    if end_date and end_date > latest:
+        raise BadValue(
             f"{end_date:%d/%m/%Y} es posterior a ayer en Lima ({latest:%d/%m/%Y}): "
             "la historia no puede tener ventas futuras",
             param_hint="--end-date",
@@ -63,19 +68,17 @@ def demo_data(
         TextColumn("{task.completed}/{task.total} días"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task(PHASE_LABELS["master data"], total=chosen.days)
-        try:
-            with db.connect() as conn:
-                summary = generate(
-                    conn, chosen, seed, end_date.date() if end_date else None, replace,
-                    on_day=lambda _day: progress.advance(task),
-                    on_phase=lambda name: progress.update(task, description=PHASE_LABELS[name]),
-                )  # fmt: skip
-        except DemoDataError as exc:
-            progress.stop()
-            console.print(f"[red]No se generaron datos:[/red] {exc}")
-            raise typer.Exit(code=1) from None
+    try:  # connect first: no progress bar for a database that cannot be reached
+        with db.connect() as conn, Progress(*columns, console=console) as progress:
+            task = progress.add_task(PHASE_LABELS["master data"], total=chosen.days)
+            summary = generate(
+                conn, chosen, seed, end_date, replace,
+                on_day=lambda _day: progress.advance(task),
+                on_phase=lambda name: progress.update(task, description=PHASE_LABELS[name]),
+            )  # fmt: skip
+    except DemoDataError as exc:
+        console.print(f"[red]No se generaron datos:[/red] {exc}")
+        raise typer.Exit(code=1) from None
     console.print(summary_table(summary))
 
 

@@ -30,7 +30,10 @@ NON_EMPTY_CHECK = ("sales", "stores", "products", "suppliers", "customers")
 
 
 class DemoDataError(RuntimeError):
-    """The target database cannot take demo data (not migrated, or not empty)."""
+    """The target database cannot take demo data (not migrated, or not empty).
+
+    The message is shown as is to the person running ``innovalogix demo-data``: Spanish.
+    """
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ class Phases:
 def _prepare(conn: psycopg.Connection, replace: bool) -> None:
     """Refuse a database without the schema, or with data unless asked to replace it."""
     if conn.execute("select to_regclass('sales')").fetchone()[0] is None:
-        raise DemoDataError("the database has no InnovaLogix schema: run `innovalogix db upgrade`")
+        raise DemoDataError(
+            "la base de datos no tiene el esquema de InnovaLogix: ejecute `innovalogix db upgrade`"
+        )
     found = [
         t
         for t in NON_EMPTY_CHECK
@@ -123,8 +128,8 @@ def _prepare(conn: psycopg.Connection, replace: bool) -> None:
     ]
     if found and not replace:
         raise DemoDataError(
-            f"the database already has {', '.join(found)}: pass --replace to empty the core "
-            "tables and generate again"
+            f"la base de datos ya tiene datos ({', '.join(found)}): use --replace para vaciar "
+            "las tablas del núcleo y generar de nuevo"
         )
     if found:
         conn.execute(f"truncate {', '.join(CORE_TABLES)} restart identity cascade")

@@ -55,7 +55,7 @@ def test_refuses_a_database_with_data_unless_replace(fresh_db, tmp_path):
     run = generate_into(fresh_db(), TINY, TINY_END, tmp_path / "a.json")
     before = checksums(run.url)
     with psycopg.connect(run.url) as conn:
-        with pytest.raises(DemoDataError, match=r"already has sales.*--replace"):
+        with pytest.raises(DemoDataError, match=r"ya tiene datos \(sales.*--replace"):
             generate(conn, TINY, SEED, TINY_END, truth_path=tmp_path / "b.json")
         assert checksums(run.url) == before
         generate(conn, TINY, SEED, TINY_END, replace=True, truth_path=tmp_path / "c.json")
@@ -67,7 +67,8 @@ def test_refuses_a_database_without_the_schema(pg_server, tmp_path):
 
     url = db.create_database(pg_server, prefix="innovalogix_test_empty")
     try:
-        with psycopg.connect(url) as conn, pytest.raises(DemoDataError, match="db upgrade"):
+        schema = "no tiene el esquema.*db upgrade"
+        with psycopg.connect(url) as conn, pytest.raises(DemoDataError, match=schema):
             generate(conn, TINY, SEED, TINY_END, truth_path=tmp_path / "t.json")
     finally:
         db.drop_database(pg_server, url)

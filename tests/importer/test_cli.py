@@ -58,6 +58,9 @@ def test_file_without_required_columns_is_refused(pg_server, monkeypatch, tmp_pa
 def test_supplier_ruc_needs_create_missing_and_a_valid_ruc(monkeypatch, tmp_path):
     path = three_tickets(tmp_path / "ventas.csv")
     nowhere = "host=/nonexistent dbname=none"  # usage errors are refused before connecting
-    assert run(nowhere, monkeypatch, path, "--supplier-ruc", "20100000017").exit_code == 2
+    alone = run(nowhere, monkeypatch, path, "--supplier-ruc", "20100000017")
+    assert alone.exit_code == 2
+    assert "Valor inválido para --supplier-ruc: solo se usa con --create-missing" in alone.output
     invalid = run(nowhere, monkeypatch, path, "--create-missing", "--supplier-ruc", "20100000018")
     assert invalid.exit_code == 2
+    assert "«20100000018» no es un RUC válido" in invalid.output
