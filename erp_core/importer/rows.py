@@ -1,12 +1,15 @@
 """Turn one file row into a typed sale line, or into the reasons it cannot be one.
 
 Pure: no database. Every field is checked so that one pass reports all of a row's problems.
+Parsed lines are all an import keeps of its file, so they are slotted and share their repeated
+texts (store, SKU, payment, document type) instead of holding one copy per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +28,7 @@ PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "tran
 MAX_AMOUNT = Decimal("1e12")  # prices and totals are numeric(14,2): 12 digits before the point
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportLine:
     line: int
     sold_at: dt.datetime  # time-zone aware
@@ -100,7 +103,8 @@ def ticket_key(row: SourceRow) -> tuple[str, str] | None:
     store, ticket = row.values.get("store"), row.values.get("ticket")
     if store is None or ticket is None or not str(store).strip() or not str(ticket).strip():
         return None
-    return store_code(store), str(ticket).strip()
+    ticket = ticket.strip() if isinstance(ticket, str) else ticket
+    return store_code(store), str(_whole(ticket))  # as _ticket reads it: 1001.0 is 1001
 
 
 def sound_keys(source: SourceRow, rejections: list[Rejection]) -> tuple[str | None, str | None]:
@@ -138,8 +142,11 @@ def parse_row(
         _check_total(row, "unit_cost", quantity, unit_cost)
     if row.rejections:
         return row.rejections
-    return ImportLine(source.line, sold_at, store, sku, quantity, unit_price, ticket,
-                      customer_doc, payment, doc_type, unit_cost)  # fmt: skip
+    shared = sys.intern  # one copy of each store, SKU, etc.; freed with the last line using it
+    return ImportLine(
+        source.line, sold_at, shared(store), shared(sku), quantity, unit_price, ticket,
+        customer_doc, shared(payment), shared(doc_type), unit_cost,
+    )  # fmt: skip
 
 
 def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
