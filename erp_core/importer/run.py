@@ -60,11 +60,9 @@ def import_sales_file(
         )  # fmt: skip
         report.rejections += rejected
         tickets = group_tickets(lines)
-        del lines
         for ticket in tickets.values():
             report.rejections += check_ticket(ticket)
         refused = [x for x in checked if isinstance(x, Reference)]
-        del checked
         good = _unrejected(tickets, refused, report, options.keep_going)
         done = loader.already_imported(conn, good)
     report.already_imported_tickets = len(done)
@@ -72,7 +70,6 @@ def import_sales_file(
         todo = sorted(
             (t for t in good if t.key not in done), key=lambda t: (t.head.sold_at, t.head.line)
         )
-        del tickets, good
         _load(conn, todo, refs, options, report, track or (lambda items: items))
     if options.reject_file is not None:
         write_rejects(options.reject_file, source, report.rejections)
