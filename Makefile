@@ -10,7 +10,7 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-demo bench-extract clean
+.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-demo bench-extract bench-import clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -53,6 +53,9 @@ bench-demo: setup
 
 bench-extract: setup
 	uv run python bench/bench_extract.py
+
+bench-import: setup
+	uv run python bench/bench_import.py
 
 clean:
 	rm -rf var/warehouse* var/demo

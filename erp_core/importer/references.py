@@ -6,7 +6,7 @@ Customers are found by blind index, so the file's documents are never compared i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import psycopg
@@ -16,9 +16,13 @@ from erp_core.importer.rows import ImportLine
 from erp_core.pii import PiiVault
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
-    """What one file line points to; None where the line's own value was already refused."""
+    """What a refused file line points to; None where the line's own value was refused.
+
+    A parsed ``ImportLine`` has the same attributes and is checked as it is, so only refused
+    rows need this. ``ticket_key`` ties the row to the sale it would have been part of.
+    """
 
     line: int
     store: str | None
@@ -26,10 +30,7 @@ class Reference:
     doc_type: str | None = None
     customer_doc: str | None = None
     customer_doc_type: str | None = None
-
-    @classmethod
-    def of(cls, x: ImportLine) -> Reference:
-        return cls(x.line, x.store, x.sku, x.doc_type, x.customer_doc, x.customer_doc_type)
+    ticket_key: tuple[str, str] | None = None
 
 
 @dataclass
@@ -43,7 +44,7 @@ class References:
 
 def resolve(
     conn: psycopg.Connection,
-    lines: list[Reference],
+    lines: Sequence[ImportLine | Reference],
     create_missing: bool,
     supplier_ruc: str | None,
     vault: Callable[[], PiiVault],
@@ -55,7 +56,7 @@ def resolve(
     return refs, rejections
 
 
-def _stores(conn, lines: list[Reference], create_missing: bool, refs: References) -> list:
+def _stores(conn, lines: Sequence, create_missing: bool, refs: References) -> list:
     codes = sorted({x.store for x in lines if x.store})
     series: dict[str, set[str]] = {code: set() for code in codes}
     rows = conn.execute(

@@ -12,26 +12,31 @@ from pathlib import Path
 
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.rows import document_text
-from erp_core.importer.source import SourceTable
+from erp_core.importer.source import Source
 
 LINE_COLUMN, REASON_COLUMN = "line_number", "reason"
 
 
-def write_rejects(path: Path, table: SourceTable, rejections: list[Rejection]) -> int:
-    """Write one CSV row per rejected line; return how many lines were written."""
+def write_rejects(path: Path, source: Source, rejections: list[Rejection]) -> int:
+    """Write one CSV row per rejected line; return how many lines were written.
+
+    The rows are read again from the source, so the import need not keep them in memory.
+    """
     reasons: dict[int, list[str]] = defaultdict(list)
     for rejection in sorted(rejections, key=lambda r: r.line):
         reasons[rejection.line].append(rejection.message())
-    columns = [c for c in table.columns if c.strip().lower() not in (LINE_COLUMN, REASON_COLUMN)]
+    columns = [c for c in source.columns if c.strip().lower() not in (LINE_COLUMN, REASON_COLUMN)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
+    partial = path.with_name(f".{path.name}.partial")  # the source may be this very file
+    with partial.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow([LINE_COLUMN, *columns, REASON_COLUMN])
-        for row in table.rows:
+        for row in source.rows():
             if row.line in reasons:
-                original = table.original(row)
+                original = source.original(row)
                 values = [_text(c, original[c]) for c in columns]
                 writer.writerow([row.line, *values, " | ".join(reasons[row.line])])
+    partial.replace(path)
     return len(reasons)
 
 

@@ -1,14 +1,19 @@
 """Turn one file row into a typed sale line, or into the reasons it cannot be one.
 
 Pure: no database. Every field is checked so that one pass reports all of a row's problems.
+Parsed lines are all an import keeps of its file, so they are slotted and share repeated
+values (one string per store, SKU or ticket, one Decimal per price text, one datetime per date
+text) instead of holding one copy per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from erp_core.domain.documents import BOLETA, DNI, FACTURA, RUC, is_valid_ruc
 from erp_core.importer.report import Rejection, shown
@@ -23,9 +28,10 @@ DATE_ONLY_TIME = dt.time(12, 0)  # a sale with only a date is placed at noon in 
 MAX_TICKET_LENGTH = 150  # the idempotency key "import:<store>:<ticket>" must fit 200 characters
 PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "transfer"}
 MAX_AMOUNT = Decimal("1e12")  # prices and totals are numeric(14,2): 12 digits before the point
+SHARED_PARSES = 4096  # distinct texts whose parsed value is kept for the next rows to share
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportLine:
     line: int
     sold_at: dt.datetime  # time-zone aware
@@ -100,7 +106,8 @@ def ticket_key(row: SourceRow) -> tuple[str, str] | None:
     store, ticket = row.values.get("store"), row.values.get("ticket")
     if store is None or ticket is None or not str(store).strip() or not str(ticket).strip():
         return None
-    return store_code(store), str(ticket).strip()
+    ticket = ticket.strip() if isinstance(ticket, str) else ticket
+    return store_code(store), str(_whole(ticket))  # as _ticket reads it: 1001.0 is 1001
 
 
 def sound_keys(source: SourceRow, rejections: list[Rejection]) -> tuple[str | None, str | None]:
@@ -138,8 +145,11 @@ def parse_row(
         _check_total(row, "unit_cost", quantity, unit_cost)
     if row.rejections:
         return row.rejections
-    return ImportLine(source.line, sold_at, store, sku, quantity, unit_price, ticket,
-                      customer_doc, payment, doc_type, unit_cost)  # fmt: skip
+    shared = sys.intern  # one copy of each store, SKU, etc.; freed with the last line using it
+    return ImportLine(
+        source.line, sold_at, shared(store), shared(sku), quantity, unit_price, shared(ticket),
+        customer_doc and shared(customer_doc), shared(payment), shared(doc_type), unit_cost,
+    )  # fmt: skip
 
 
 def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
@@ -164,15 +174,30 @@ def _as_datetime(value) -> dt.datetime | None:
     elif isinstance(value, dt.date):
         at = dt.datetime.combine(value, DATE_ONLY_TIME)
     else:
-        text = str(value)
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                at = dt.datetime.combine(dt.date.fromisoformat(text), DATE_ONLY_TIME)
-            else:
-                at = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return None
+        return _datetime_text(str(value))
     return at.replace(tzinfo=LIMA) if at.tzinfo is None else at
+
+
+@lru_cache(maxsize=SHARED_PARSES)
+def _datetime_text(text: str) -> dt.datetime | None:
+    """Parsed once per distinct text, so that the lines of a ticket share one datetime."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            at = dt.datetime.combine(dt.date.fromisoformat(text), DATE_ONLY_TIME)
+        else:
+            at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at.replace(tzinfo=LIMA) if at.tzinfo is None else at
+
+
+@lru_cache(maxsize=SHARED_PARSES)
+def _decimal(text: str) -> Decimal:
+    """Parsed once per distinct text: prices and costs repeat, and lines share the Decimal."""
+    return Decimal(text)
+
+
+_positive_quantity = lru_cache(maxsize=SHARED_PARSES)(positive_quantity)  # the same, quantities
 
 
 def _store(row: _Row) -> str | None:
@@ -190,7 +215,7 @@ def _quantity(row: _Row) -> Decimal | None:
     if value is None:
         return None
     try:
-        return positive_quantity(value, "quantity")
+        return _positive_quantity(value, "quantity")
     except InvalidInput as exc:
         row.reject("quantity", exc.reason)
         return None
@@ -201,7 +226,7 @@ def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool
     if _blank(value):
         return None
     try:
-        amount = Decimal(str(value))
+        amount = _decimal(str(value))
     except InvalidOperation:
         row.reject(name, "is not a number (use a dot as the decimal separator)")
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -17,8 +18,8 @@ from erp_core.importer import loader, masterdata
 from erp_core.importer.references import Reference, References, resolve
 from erp_core.importer.reject_file import write_rejects
 from erp_core.importer.report import ImportReport, Rejection
-from erp_core.importer.rows import parse_row, sound_keys, ticket_key
-from erp_core.importer.source import SourceTable, read_source
+from erp_core.importer.rows import ImportLine, parse_row, sound_keys, ticket_key
+from erp_core.importer.source import Source, read_source
 from erp_core.importer.tickets import Ticket, check_ticket, group_tickets
 from erp_core.pii import PiiVault
 
@@ -48,27 +49,21 @@ def import_sales_file(
 
     Raises ``SourceError`` if the file as a whole cannot be read.
     """
-    table = read_source(path)
-    report, lines, references = ImportReport(), [], []
-    now = timeutil.now()
-    for row in table.rows:
-        parsed = parse_row(row, now, options.opening_stock)
-        if isinstance(parsed, list):
-            report.rejections += parsed
-            references.append(Reference(row.line, *sound_keys(row, parsed)))
-        else:
-            lines.append(parsed)
-            references.append(Reference.of(parsed))
+    source = read_source(path)
+    report = ImportReport()
+    checked = _parse(source, options.opening_stock, report)
+    lines = [x for x in checked if isinstance(x, ImportLine)]
     with conn.transaction():
         refs, rejected = resolve(
-            conn, references, options.create_missing, options.supplier_ruc,
+            conn, checked, options.create_missing, options.supplier_ruc,
             lambda: vault or PiiVault.from_settings(),
         )  # fmt: skip
         report.rejections += rejected
         tickets = group_tickets(lines)
         for ticket in tickets.values():
             report.rejections += check_ticket(ticket)
-        good = _unrejected(tickets, table, report, options.keep_going)
+        refused = [x for x in checked if isinstance(x, Reference)]
+        good = _unrejected(tickets, refused, report, options.keep_going)
         done = loader.already_imported(conn, good)
     report.already_imported_tickets = len(done)
     if not report.rejections or options.keep_going:
@@ -77,20 +72,43 @@ def import_sales_file(
         )
         _load(conn, todo, refs, options, report, track or (lambda items: items))
     if options.reject_file is not None:
-        write_rejects(options.reject_file, table, report.rejections)
+        write_rejects(options.reject_file, source, report.rejections)
     return report
 
 
+def _parse(
+    source: Source, opening_stock: bool, report: ImportReport
+) -> list[ImportLine | Reference]:
+    """Each row once, in file order: its parsed line, or what is left to check of a refused one.
+
+    The source rows themselves are not kept; the reject file reads them again.
+    """
+    checked: list[ImportLine | Reference] = []
+    now = timeutil.now()
+    for row in source.rows():
+        parsed = parse_row(row, now, opening_stock)
+        if isinstance(parsed, list):
+            report.rejections += parsed
+            store, sku = sound_keys(row, parsed)
+            checked.append(Reference(row.line, store, sku, ticket_key=ticket_key(row)))
+        else:
+            checked.append(parsed)
+    return checked
+
+
 def _unrejected(
-    tickets: dict[tuple[str, str], Ticket], table: SourceTable, report: ImportReport,
+    tickets: dict[tuple[str, str], Ticket], refused: list[Reference], report: ImportReport,
     keep_going: bool,
 ) -> list[Ticket]:  # fmt: skip
     """Tickets none of whose lines was rejected; with keep_going, reject the rest's lines too."""
     bad_lines = set(report.rejected_lines)
     culprits: dict[tuple[str, str] | None, list[int]] = {}
-    for row in table.rows:
-        if row.line in bad_lines:
-            culprits.setdefault(ticket_key(row), []).append(row.line)
+    for x in refused:
+        culprits.setdefault(x.ticket_key, []).append(x.line)
+    for key, ticket in tickets.items():
+        for x in ticket.lines:
+            if x.line in bad_lines:
+                culprits.setdefault(key, []).append(x.line)
     good = [t for key, t in tickets.items() if key not in culprits]
     if keep_going:
         for key, ticket in tickets.items():
@@ -114,7 +132,8 @@ def _load(
     report: ImportReport, track: Track,
 ) -> None:  # fmt: skip
     lines = [x for t in tickets for x in t.lines]
-    rejections, sold, committed = [], [], False
+    rejections, committed = [], False
+    sold_tickets, sold_lines, sold_amount = 0, 0, Decimal("0.00")
     if tickets:
         loader.ensure_months(conn, tickets)
     with conn.transaction():
@@ -133,7 +152,8 @@ def _load(
                 if options.keep_going:
                     rejections += _whole_ticket(ticket, [r.line for r in result])
             else:
-                sold.append((ticket, result))
+                sold_tickets, sold_lines = sold_tickets + 1, sold_lines + len(ticket.lines)
+                sold_amount += result.total_amount
         if rejections and not options.keep_going:
             raise psycopg.Rollback()  # leaves the block, undoing everything it wrote
         committed = True
@@ -142,6 +162,5 @@ def _load(
         return
     report.committed = True
     report.created_stores, report.created_skus, report.opening_balances = stores, skus, openings
-    report.imported_tickets = len(sold)
-    report.imported_lines = sum(len(t.lines) for t, _ in sold)
-    report.total_amount = sum((r.total_amount for _, r in sold), report.total_amount)
+    report.imported_tickets, report.imported_lines = sold_tickets, sold_lines
+    report.total_amount += sold_amount

@@ -1,29 +1,36 @@
-"""Read a sales file (CSV or Parquet) into rows that remember their line in the file.
+"""Read a sales file (CSV or Parquet) as a stream of rows that remember their line in the file.
 
 Line numbers are what a person opening the file sees: the header is line 1, so the first data
 row is line 2. Parquet has no lines; its rows are numbered the same way, as if exported to CSV.
+
+Nothing here keeps the file in memory: ``Source.rows()`` reads it again on every call (Parquet
+in record batches), so the importer can keep only what it parsed and re-read the file to copy
+rejected rows verbatim.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 REQUIRED_COLUMNS = ("date", "store", "sku", "quantity", "unit_price", "ticket")
 OPTIONAL_COLUMNS = ("customer_doc", "payment_method", "doc_type", "unit_cost")
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+BATCH_ROWS = 10_000  # Parquet rows turned into Python objects at a time
 
 
 class SourceError(ValueError):
     """The file as a whole cannot be read (missing, unknown format, missing columns)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     line: int
     values: dict[str, Any]  # by normalized column name (trimmed, lower case)
@@ -31,26 +38,37 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
-class SourceTable:
+class Source:
+    """A readable sales file whose header has been checked; its rows are read on demand."""
+
+    path: Path
     columns: list[str]  # as written in the file, in file order
-    rows: list[SourceRow]
+    batch_rows: int = BATCH_ROWS
+
+    def rows(self) -> Iterator[SourceRow]:
+        """Every data row, in file order; raises ``SourceError`` at a line that is not UTF-8."""
+        if self.path.suffix.lower() in PARQUET_SUFFIXES:
+            return _parquet_rows(self.path, self.batch_rows)
+        return _csv_rows(self.path)
 
     def original(self, row: SourceRow) -> dict[str, Any]:
         """The row keyed by the file's own column names (for the reject file)."""
         return {name: row.values.get(_normalize(name)) for name in self.columns}
 
 
-def read_source(path: Path) -> SourceTable:
+def read_source(path: Path, batch_rows: int = BATCH_ROWS) -> Source:
+    """Check that ``path`` is a CSV or Parquet file with the required columns."""
     if not path.is_file():
         raise SourceError(f"file {path} does not exist")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        table = _read_csv(path)
+        columns = _csv_header(path)
     elif suffix in PARQUET_SUFFIXES:
-        table = _read_parquet(path)
+        columns = _parquet_header(path)
     else:
         raise SourceError(f"{path.name}: unknown format (use .csv or .parquet)")
-    return table
+    _check_columns(path, columns)
+    return Source(path, columns, batch_rows)
 
 
 def _normalize(name: str) -> str:
@@ -70,10 +88,23 @@ def _check_columns(path: Path, columns: list[str]) -> None:
         )
 
 
-def _read_csv(path: Path) -> SourceTable:
-    """Comma or semicolon separated (Excel in es-PE writes ';'), UTF-8 with or without BOM."""
+def _csv_header(path: Path) -> list[str]:
+    rows = _csv_rows_with_header(path)
+    header = next(rows)
+    rows.close()
+    return header
+
+
+def _csv_rows(path: Path) -> Iterator[SourceRow]:
+    rows = _csv_rows_with_header(path)
+    next(rows)
+    return rows
+
+
+def _csv_rows_with_header(path: Path) -> Iterator:
+    """The header (a list of names), then the rows; a file not in UTF-8 is a ``SourceError``."""
     try:
-        return _read_csv_text(path)
+        yield from _read_csv_text(path)
     except UnicodeDecodeError:
         line = _first_undecodable_line(path)
         raise SourceError(
@@ -93,7 +124,8 @@ def _first_undecodable_line(path: Path) -> int:
     return 1
 
 
-def _read_csv_text(path: Path) -> SourceTable:
+def _read_csv_text(path: Path) -> Iterator:
+    """Comma or semicolon separated (Excel in es-PE writes ';'), UTF-8 with or without BOM."""
     with path.open(newline="", encoding="utf-8-sig") as f:
         first = f.readline()
         f.seek(0)
@@ -102,9 +134,9 @@ def _read_csv_text(path: Path) -> SourceTable:
         header = next(reader, None)
         if not header:
             raise SourceError(f"{path.name} is empty")
-        _check_columns(path, header)
+        yield header
         names = [_normalize(c) for c in header]
-        rows, last_line = [], reader.line_num
+        last_line = reader.line_num
         for fields in reader:
             line, last_line = last_line + 1, reader.line_num
             if all(not field.strip() for field in fields):
@@ -112,19 +144,26 @@ def _read_csv_text(path: Path) -> SourceTable:
             problem = None
             if len(fields) != len(names):
                 problem = f"has {len(fields)} fields, the header has {len(names)}"
-            rows.append(SourceRow(line, dict(zip(names, fields, strict=False)), problem))
-    return SourceTable(header, rows)
+            yield SourceRow(line, dict(zip(names, fields, strict=False)), problem)
 
 
-def _read_parquet(path: Path) -> SourceTable:
+def _parquet_header(path: Path) -> list[str]:
     try:
-        table = pq.read_table(path)
+        return list(pq.ParquetFile(path).schema_arrow.names)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise SourceError(f"{path.name} is not a readable Parquet file: {exc}") from None
-    columns = list(table.column_names)
-    _check_columns(path, columns)
-    rows = [
-        SourceRow(index + 2, {_normalize(name): value for name, value in record.items()})
-        for index, record in enumerate(table.to_pylist())
-    ]
-    return SourceTable(columns, rows)
+
+
+def _parquet_rows(path: Path, batch_rows: int) -> Iterator[SourceRow]:
+    """Rows a record batch at a time: only one batch is ever held as Python objects."""
+    line = 1
+    try:
+        with pq.ParquetFile(path) as parquet:
+            names = [_normalize(name) for name in parquet.schema_arrow.names]
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+                for values in zip(*columns, strict=True):
+                    line += 1
+                    yield SourceRow(line, dict(zip(names, values, strict=True)))
+    except (pa.ArrowException, OSError) as exc:  # a damaged page is found only when read
+        raise SourceError(f"{path.name} cannot be read after line {line}: {exc}") from None

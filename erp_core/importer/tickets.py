@@ -25,7 +25,7 @@ SHARED_FIELDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Ticket:
     store: str
     ticket: str

@@ -271,3 +271,50 @@ def test_reject_file_of_a_parquet_import_loads_once_the_cause_is_fixed(conn, cha
     assert again.rejections == []
     assert again.imported_tickets == 1
     assert conn.execute("select customer_id from sales").fetchone()[0] == person
+
+
+def test_reject_file_copies_exactly_the_rejected_rows_as_written(conn, chain, tmp_path):
+    path = tmp_path / "ventas.csv"
+    path.write_text(
+        "date;store;sku;quantity;unit_price;ticket;unit_cost;Nota\n"
+        "2026-03-10 09:00;0001;SKU0001;1;11.80;A;5;ok\n"
+        '2026-03-10 10:00;1;SKU0002;1;11.80;B;5;"dos\nlíneas"\n'
+        "2026-03-10 10:00;0001;SKU0003; 2 ;10,50;B;5;señal\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rechazos.csv"
+    report = import_sales_file(conn, path, ImportOptions(opening_stock=True, reject_file=rejects))
+    assert (report.imported_tickets, report.rejected_lines) == (1, [3, 5])
+    rows = read_csv(rejects)
+    assert [(r["line_number"], r["store"], r["quantity"], r["unit_price"], r["Nota"])
+            for r in rows] == [("3", "1", "1", "11.80", "dos\nlíneas"),
+                               ("5", "0001", " 2 ", "10,50", "señal")]  # fmt: skip
+    assert rows[0]["reason"] == "ticket='B': ticket rejected whole: see line 5"
+
+    again = import_sales_file(conn, rejects, ImportOptions(opening_stock=True, reject_file=rejects))
+    assert again.rejected_lines == [2, 4]  # the reject file's own lines; it is overwritten
+    assert [(r["sku"], r["unit_price"], r["Nota"]) for r in read_csv(rejects)] == [
+        ("SKU0002", "11.80", "dos\nlíneas"), ("SKU0003", "10,50", "señal")
+    ]  # fmt: skip
+
+
+def test_a_parquet_ticket_read_as_a_float_is_rejected_whole(conn, chain, tmp_path):
+    """pandas writes ticket numbers with gaps as float64; a bad line still takes its ticket."""
+    path = tmp_path / "ventas.parquet"
+    columns = {
+        "date": [dt.datetime(2026, 3, 10, 9, 15)] * 3,
+        "store": [1, 1, 1],
+        "sku": ["SKU0001", "SKU0002", "SKU0003"],
+        "quantity": [1, 1, 1],
+        "unit_price": [-1.0, 5.9, 5.9],
+        "ticket": [1001.0, 1001.0, 1002.0],
+        "unit_cost": [3.0, 3.0, 3.0],
+    }
+    pq.write_table(pa.table(columns), path, row_group_size=1)  # also read across row groups
+    rejects = tmp_path / "rechazos.csv"
+    report = import_sales_file(conn, path, ImportOptions(opening_stock=True, reject_file=rejects))
+    assert (report.imported_tickets, report.rejected_lines) == (1, [2, 3])
+    assert [(r["line_number"], r["ticket"]) for r in read_csv(rejects)] == [
+        ("2", "1001.0"), ("3", "1001.0")
+    ]  # fmt: skip
+    assert conn.execute("select count(*) from sale_lines").fetchone()[0] == 1

@@ -136,3 +136,16 @@ def test_factura_needs_a_ruc_and_a_big_boleta_needs_a_buyer():
     assert "a boleta of S/ 710.00 (over S/ 700) must identify the buyer" in rejection.reason
     (limit,) = group_tickets([parse(quantity="70", unit_price="10.00")]).values()
     assert check_ticket(limit) == []
+
+
+def test_values_parsed_once_per_text_keep_what_each_row_wrote():
+    """Rows share parsed values by their text, never an equal value written differently."""
+    assert str(parse(quantity="1.5", unit_price="10.0").quantity) == "1.5"
+    again = parse(line=3, quantity="1.500", unit_price="10.00")
+    assert (str(again.quantity), str(again.unit_price)) == ("1.500", "10.00")
+    zoned = parse(date="2026-03-10 09:15-03:00")
+    assert zoned.sold_at.utcoffset() == dt.timedelta(hours=-3)
+    assert parse().sold_at.tzinfo is LIMA
+    for line in (4, 5):  # a refused text is refused every time it comes back
+        (rejection,) = parse(line=line, date="10/03/2026")
+        assert (rejection.line, rejection.field) == (line, "date")

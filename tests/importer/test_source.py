@@ -1,3 +1,5 @@
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from erp_core.importer.source import SourceError, read_source
@@ -13,11 +15,12 @@ def test_semicolon_csv_with_bom_keeps_the_line_each_row_starts_on(tmp_path):
         encoding="utf-8",
     )
     table = read_source(path)
+    rows = list(table.rows())
     assert table.columns[0] == "Date"
-    assert [row.line for row in table.rows] == [2, 5]
-    assert table.rows[0].values["unit_price"] == "11.80"
-    assert table.rows[0].problem is None
-    assert table.rows[1].problem == "has 8 fields, the header has 7"
+    assert [row.line for row in rows] == [2, 5]
+    assert rows[0].values["unit_price"] == "11.80"
+    assert rows[0].problem is None
+    assert rows[1].problem == "has 8 fields, the header has 7"
 
 
 @pytest.mark.parametrize(
@@ -58,4 +61,38 @@ def test_rows_of_only_separators_or_blanks_are_empty_lines(tmp_path):
         encoding="utf-8",
     )
     table = read_source(path)
-    assert [row.line for row in table.rows] == [2, 5]
+    assert [row.line for row in table.rows()] == [2, 5]
+
+
+def test_parquet_read_in_batches_keeps_line_numbers_and_values(tmp_path):
+    path = tmp_path / "ventas.parquet"
+    skus = [f"SKU{i:04d}" for i in range(7)]
+    table = pa.table({"Date": ["2026-03-10"] * 7, "store": list(range(1, 8)), "sku": skus,
+                      "quantity": [1.5] * 7, "unit_price": [9.9] * 7,
+                      "ticket": ["A"] * 7})  # fmt: skip
+    pq.write_table(table, path, row_group_size=3)  # batches of 2 across row groups of 3
+    rows = list(read_source(path, batch_rows=2).rows())
+    assert [row.line for row in rows] == [2, 3, 4, 5, 6, 7, 8]
+    assert [row.values["sku"] for row in rows] == skus
+    assert rows[6].values == {"date": "2026-03-10", "store": 7, "sku": "SKU0006",
+                              "quantity": 1.5, "unit_price": 9.9, "ticket": "A"}  # fmt: skip
+
+
+def test_rows_can_be_read_again(tmp_path):
+    path = tmp_path / "ventas.csv"
+    path.write_text("date,store,sku,quantity,unit_price,ticket\n2026-03-10,1,S,1,2.00,A\n")
+    source = read_source(path)
+    assert [r.values for r in source.rows()] == [r.values for r in source.rows()]
+
+
+def test_a_line_not_in_utf8_deep_in_the_file_is_refused_when_the_rows_are_read(tmp_path):
+    path = tmp_path / "ventas.csv"
+    good = "2026-03-10;0001;SKU0001;1;11.80;A;Rosa\n" * 5000  # far past the first read-ahead
+    path.write_bytes(
+        b"date;store;sku;quantity;unit_price;ticket;cliente\n"
+        + good.encode()
+        + "2026-03-10;0001;SKU0002;1;5.90;B;José\n".encode("latin-1")
+    )
+    source = read_source(path)
+    with pytest.raises(SourceError, match=r"line 5002 is not UTF-8"):
+        list(source.rows())
