@@ -5,7 +5,8 @@ from alembic import command
 from erp_core import db, migrate
 
 SALE_FUNCTIONS = ("claim_sale", "record_sale", "post_sale", "sale_line_amounts",
-                  "issue_at_average", "next_comprobante_number")  # fmt: skip
+                  "issue_at_average", "next_comprobante_number",
+                  "register_comprobante_number")  # fmt: skip
 
 
 def sale_functions(url: str) -> list[str]:
@@ -26,13 +27,26 @@ def codes_checked_for_length(url: str) -> int:
         ).fetchone()[0]
 
 
+def post_sale_arguments(url: str) -> int:
+    with db.connect(url) as conn:
+        return conn.execute("select pronargs from pg_proc where proname = 'post_sale'").fetchone()[
+            0
+        ]
+
+
 def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     config = migrate.alembic_config(db_url)
-    head = ["issue_at_average", "next_comprobante_number", "post_sale", "sale_line_amounts"]
+    head = ["issue_at_average", "next_comprobante_number", "post_sale",
+            "register_comprobante_number", "sale_line_amounts"]  # fmt: skip
     assert sale_functions(db_url) == head
+    assert codes_checked_for_length(db_url) == 3
+    assert post_sale_arguments(db_url) == 14  # a number taken by the caller (0009)
+    command.downgrade(config, "0008")
+    assert sale_functions(db_url) == [f for f in head if f != "register_comprobante_number"]
     assert codes_checked_for_length(db_url) == 2
+    assert post_sale_arguments(db_url) == 13
     command.downgrade(config, "0005")  # the lookups that truncated a longer serie or store code
-    assert sale_functions(db_url) == head
+    assert sale_functions(db_url) == [f for f in head if f != "register_comprobante_number"]
     assert codes_checked_for_length(db_url) == 0
     command.downgrade(config, "0004")
     assert sale_functions(db_url) == ["claim_sale", "next_comprobante_number", "record_sale"]
@@ -41,3 +55,4 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
         assert conn.execute("select to_regclass('public.sales')").fetchone()[0] is None
     migrate.upgrade(db_url)
     assert sale_functions(db_url) == head
+    assert post_sale_arguments(db_url) == 14

@@ -18,6 +18,8 @@ from erp_core.importer.report import Rejection, shown
 from erp_core.importer.tickets import Ticket
 from erp_core.services.adjustments import StockLineInput, record_opening_balance
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.lookups import store_by_code
+from erp_core.services.numbering import SerieBlock
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, SaleResult, sell
 from erp_core.timeutil import LIMA, business_date
 
@@ -69,11 +71,42 @@ def post_opening_stock(conn: psycopg.Connection, tickets: list[Ticket]) -> int:
     return len(by_store)
 
 
+class Numbering:
+    """The import's series, each locked at its first ticket and numbered here (``SerieBlock``).
+
+    The sales of one import share a transaction; numbered one by one by ``post_sale``, each
+    would walk past every earlier sale's version of its serie's row.
+    """
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+        self.blocks: dict[tuple[str, str], SerieBlock | None] = {}
+
+    def block(self, store: str, doc_type: str) -> SerieBlock | None:
+        """The serie the store's ``doc_type`` sales take (None: it has none, the sale says so)."""
+        key = (store, doc_type)
+        if key not in self.blocks:
+            letter = "F" if doc_type == "01" else "B"
+            try:
+                store_id = store_by_code(self.conn, store).store_id
+            except NotFound:
+                self.blocks[key] = None  # the sale names the missing store
+            else:
+                self.blocks[key] = SerieBlock.open(self.conn, store_id, doc_type, letter)
+        return self.blocks[key]
+
+    def close(self) -> None:
+        for block in self.blocks.values():
+            if block is not None:
+                block.close(self.conn)
+
+
 def sell_ticket(
-    conn: psycopg.Connection, ticket: Ticket, customer_id: int | None
+    conn: psycopg.Connection, ticket: Ticket, customer_id: int | None, numbering: Numbering
 ) -> SaleResult | list[Rejection]:
     """The ticket as one sale at the file's own prices, paid in full by its payment method."""
     head = ticket.head
+    block = numbering.block(ticket.store, head.doc_type)
     request = SaleRequest(
         idempotency_key=ticket.key,
         store_code=ticket.store,
@@ -83,9 +116,11 @@ def sell_ticket(
         customer_id=customer_id,
         sold_at=head.sold_at,
         channel=IMPORT_CHANNEL,
+        serie=block.serie if block else None,
+        number=block.peek() if block else None,
     )
     try:
-        return sell(conn, request)
+        result = sell(conn, request)
     except InsufficientStock as exc:
         line = next(x for x in ticket.lines if x.sku == exc.product)
         return [Rejection(line.line, "quantity", shown(line.quantity), str(exc))]
@@ -95,3 +130,6 @@ def sell_ticket(
         return [Rejection(line.line, exc.field, shown(exc.value), exc.reason)]
     except NotFound as exc:
         return [Rejection(head.line, exc.entity, shown(exc.key), str(exc))]
+    if block and (result.serie, result.number) == (block.serie, block.peek()):
+        block.taken(result.number)  # not so for a sale a previous run wrote (a replay)
+    return result

@@ -144,9 +144,10 @@ def _load(
             conn, refs.skus_to_create & {x.sku for x in lines}, lines, options.supplier_ruc or ""
         )
         openings = loader.post_opening_stock(conn, tickets) if options.opening_stock else 0
+        numbering = loader.Numbering(conn)
         for ticket in track(tickets):
             customer_id = refs.customer_ids.get(ticket.head.customer_doc)
-            result = loader.sell_ticket(conn, ticket, customer_id)
+            result = loader.sell_ticket(conn, ticket, customer_id, numbering)
             if isinstance(result, list):
                 rejections += result
                 if options.keep_going:
@@ -156,6 +157,7 @@ def _load(
                 sold_amount += result.total_amount
         if rejections and not options.keep_going:
             raise psycopg.Rollback()  # leaves the block, undoing everything it wrote
+        numbering.close()
         committed = True
     report.rejections += rejections
     if not committed:

@@ -17,6 +17,7 @@ from erp_core.services.lookups import positive_quantity
 from erp_core.timeutil import business_date, now
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
+MAX_CORRELATIVO = 99_999_999  # a comprobante's correlativo has at most 8 digits (SUNAT)
 IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in post_sale (migration 0005)
 
 
@@ -44,6 +45,7 @@ class SaleRequest:
     sold_at: dt.datetime | None = None
     serie: str | None = None  # the terminal's serie; default the store's first of the type
     channel: str = "pos"
+    number: int | None = None  # taken by the caller under the serie's lock (numbering.SerieBlock)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class SaleResult:
     line_ids: list[int] = field(default_factory=list)
 
 
-POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
@@ -94,6 +96,13 @@ def _arguments(req: SaleRequest) -> tuple:
             check_serie(req.doc_type, req.serie)
         except InvalidDocument as error:
             raise InvalidInput("serie", req.serie, str(error)) from None
+    if req.number is not None:
+        if req.serie is None:
+            raise InvalidInput("number", req.number, "a number is given only with its serie")
+        if isinstance(req.number, bool) or not isinstance(req.number, int):
+            raise InvalidInput("number", req.number, "must be a whole number")
+        if not 0 < req.number <= MAX_CORRELATIVO:
+            raise InvalidInput("number", req.number, f"must be from 1 to {MAX_CORRELATIVO}")
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
     quantities = []
@@ -107,7 +116,7 @@ def _arguments(req: SaleRequest) -> tuple:
         req.idempotency_key, req.store_code, req.doc_type, req.serie, business_date(sold_at),
         sold_at, req.customer_id, req.channel, [line.sku for line in req.lines], quantities,
         [line.unit_price for line in req.lines], [p.method for p in req.payments],
-        [p.amount for p in req.payments],
+        [p.amount for p in req.payments], req.number,
     )  # fmt: skip
 
 

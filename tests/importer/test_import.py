@@ -10,6 +10,7 @@ from erp_core.domain.money import round_cents
 from erp_core.importer.run import ImportOptions, import_sales_file
 from erp_core.pii import PiiVault
 from erp_core.services.customers import CustomerInput, register_customer
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from tests.factories import build_chain, stock_up
 from tests.importer.files import line, read_csv, table_counts, write_csv, write_parquet
 
@@ -318,3 +319,34 @@ def test_a_parquet_ticket_read_as_a_float_is_rejected_whole(conn, chain, tmp_pat
         ("2", "1001.0"), ("3", "1001.0")
     ]  # fmt: skip
     assert conn.execute("select count(*) from sale_lines").fetchone()[0] == 1
+
+
+def test_an_import_numbers_its_sales_gaplessly_and_the_tills_continue_after(conn, chain, tmp_path):
+    """The import numbers its series itself (one lock, one write of the last number)."""
+    stock_up(conn, chain, "0001", "SKU0001", 10, "5.00")
+    sell(conn, SaleRequest("till-1", "0001", [SaleLineInput("SKU0001", D(1))],
+                           [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "2", "11.80", "A"),
+        line("2026-03-10 10:00", "0001", "SKU0001", "50", "11.80", "B"),  # beyond stock
+        line("2026-03-10 11:00", "0001", "SKU0001", "3", "11.80", "C"),
+        line("2026-03-10 12:00", "0002", "SKU0001", "1", "11.80", "D"),  # no stock in 0002
+    ])  # fmt: skip
+    report = import_sales_file(conn, path, ImportOptions(reject_file=tmp_path / "r.csv"))
+    assert report.committed
+    assert (report.imported_tickets, report.rejected_lines) == (2, [3, 5])
+    after = sell(conn, SaleRequest("till-2", "0001", [SaleLineInput("SKU0001", D(1))],
+                                   [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+    assert (after.serie, after.number) == ("B001", 4)
+    numbers = conn.execute(
+        "select s.channel, s.serie, s.number from sales s order by s.number"
+    ).fetchall()
+    assert numbers == [("pos", "B001", 1), ("import", "B001", 2), ("import", "B001", 3),
+                       ("pos", "B001", 4)]  # fmt: skip
+    series = conn.execute(
+        "select serie, last_number from comprobante_series where serie in ('B001', 'B002') "
+        "order by serie"
+    ).fetchall()
+    assert series == [("B001", 4), ("B002", 0)]  # the refused ticket D took no number
+    issued = conn.execute("select serie, number from issued_documents order by 1, 2").fetchall()
+    assert issued == [("B001", n) for n in (1, 2, 3, 4)]

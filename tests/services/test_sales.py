@@ -9,6 +9,8 @@ from erp_core.domain.documents import make_ruc
 from erp_core.pii import PiiVault
 from erp_core.services import catalog
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.lookups import store_by_code
+from erp_core.services.numbering import SerieBlock
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up, table_activity
 from tests.test_pii import assert_no_plaintext
@@ -278,3 +280,40 @@ def test_a_terminal_never_scans_or_rewrites_the_idempotency_keys(conn, chain):
     ]  # written with the claim, before the sale existed
     last = results[-1]
     assert (stored["sale_id"], stored["sale_date"]) == (last.sale_id, last.sale_date.isoformat())
+
+
+def test_a_number_taken_under_the_series_lock_is_used_as_given(conn, chain):
+    """``SerieBlock``: one lock and one write of the serie for many sales (an import)."""
+    sell(conn, sale("first", [("SKU0001", "1")], [("cash", "11.80")]))
+    with conn.transaction():
+        block = SerieBlock.open(conn, store_by_code(conn, "0001").store_id, "03", "B")
+        assert (block.serie, block.peek()) == ("B001", 2)
+        for n in range(2):
+            result = sell(conn, sale(f"blk{n}", [("SKU0001", "1")], [("cash", "11.80")],
+                                     serie="B001", number=block.peek()))  # fmt: skip
+            assert (result.serie, result.number) == ("B001", 2 + n)
+            block.taken(result.number)
+        last = conn.execute("select last_number from comprobante_series where serie = 'B001'")
+        assert last.fetchone()[0] == 1  # not written sale by sale
+        block.close(conn)
+    assert sell(conn, sale("next", [("SKU0001", "1")], [("cash", "11.80")])).number == 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"serie": "B001", "number": 1}, InvalidInput, "number=1: serie B001 has numbered up to 1"),
+        ({"number": 5}, InvalidInput, "number=5: a number is given only with its serie"),
+        ({"serie": "B001", "number": 0}, InvalidInput, "number=0: must be from 1 to 99999999"),
+        ({"serie": "B001", "number": "7"}, InvalidInput, "number='7': must be a whole number"),
+        ({"serie": "B002", "number": 9}, InvalidInput, "serie='B002'"),  # store 0002's serie
+    ],
+)
+def test_a_given_number_that_is_taken_or_wrong_is_refused_and_leaves_nothing(
+    conn, chain, kwargs, error, match
+):
+    sell(conn, sale("first", [("SKU0001", "1")], [("cash", "11.80")]))
+    before = table_counts(conn)
+    with pytest.raises(error, match=match):
+        sell(conn, sale("bad", [("SKU0001", "1")], [("cash", "11.80")], **kwargs))
+    assert table_counts(conn) == before

@@ -51,9 +51,14 @@ def _post_sale_of_0005() -> str:
     return function.replace("create function", "create or replace function", 1)
 
 
+def post_sale_of_0006() -> str:
+    """``post_sale`` as this revision leaves it (0009 changes it further and puts it back)."""
+    return _post_sale_of_0005().replace(STORE_LOOKUP, STORE_LOOKUP_EXACT)
+
+
 def upgrade() -> None:
     op.execute(_numbering_of_0004().replace(SERIE_LOOKUP, SERIE_LOOKUP_EXACT))
-    op.execute(_post_sale_of_0005().replace(STORE_LOOKUP, STORE_LOOKUP_EXACT))
+    op.execute(post_sale_of_0006())
 
 
 def downgrade() -> None:
