@@ -1,7 +1,8 @@
 """Write validated tickets through the services: partitions, opening stock, one sale per ticket.
 
-A sale that the service refuses (e.g. not enough stock) becomes rejections for its lines; the
-service has already rolled back its own savepoint, so nothing of that sale remains.
+A sale that the service refuses (e.g. not enough stock) becomes rejections for its lines, told
+in Spanish from the exception's fields (``service_reasons``); the service has already rolled back
+its own savepoint, so nothing of that sale remains.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 import psycopg
 
 from erp_core import partitions
+from erp_core.importer import service_reasons
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.tickets import Ticket
 from erp_core.services.adjustments import StockLineInput, record_opening_balance
@@ -123,13 +125,16 @@ def sell_ticket(
         result = sell(conn, request)
     except InsufficientStock as exc:
         line = next(x for x in ticket.lines if x.sku == exc.product)
-        return [Rejection(line.line, "quantity", shown(line.quantity), str(exc))]
+        reason = service_reasons.insufficient_stock(exc)
+        return [Rejection(line.line, "quantity", shown(line.quantity), reason)]
     except InvalidInput as exc:
         on_line = exc.row and exc.field == "quantity" and exc.row <= len(ticket.lines)
         line = ticket.lines[exc.row - 1] if on_line else head
-        return [Rejection(line.line, exc.field, shown(exc.value), exc.reason)]
+        reason = service_reasons.invalid_input(exc)
+        return [Rejection(line.line, exc.field, shown(exc.value), reason)]
     except NotFound as exc:
-        return [Rejection(head.line, exc.entity, shown(exc.key), str(exc))]
+        reason = service_reasons.not_found(exc)
+        return [Rejection(head.line, exc.entity, shown(exc.key), reason)]
     if block and (result.serie, result.number) == (block.serie, block.peek()):
         block.taken(result.number)  # not so for a sale a previous run wrote (a replay)
     return result

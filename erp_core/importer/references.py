@@ -15,6 +15,8 @@ from erp_core.importer.report import Rejection
 from erp_core.importer.rows import ImportLine
 from erp_core.pii import PiiVault
 
+NO_CUSTOMER = "no hay ningún cliente registrado con este documento"
+
 
 @dataclass(frozen=True, slots=True)
 class Reference:
@@ -75,10 +77,10 @@ def _stores(conn, lines: Sequence, create_missing: bool, refs: References) -> li
         if x.store not in known and create_missing:
             refs.stores_to_create.add(x.store)
         elif x.store not in known:
-            reason = "unknown store (use --create-missing to create it)"
+            reason = "tienda desconocida (use --create-missing para crearla)"
             rejections.append(Rejection(x.line, "store", x.store, reason))
         elif x.doc_type and x.doc_type not in series[x.store]:
-            reason = f"store {x.store} has no comprobante serie of type {x.doc_type}"
+            reason = f"la tienda {x.store} no tiene serie de comprobante del tipo {x.doc_type}"
             rejections.append(Rejection(x.line, "doc_type", x.doc_type, reason))
     return rejections
 
@@ -93,16 +95,16 @@ def _products(conn, lines, create_missing: bool, supplier_ruc, refs: References)
         if x.sku is None:
             continue
         if x.sku in active and not active[x.sku]:
-            rejections.append(Rejection(x.line, "sku", x.sku, "product is inactive"))
+            rejections.append(Rejection(x.line, "sku", x.sku, "el producto está inactivo"))
         elif x.sku in active:
             continue
         elif create_missing and supplier_ruc:
             refs.skus_to_create.add(x.sku)
         else:
             reason = (
-                "unknown SKU (--create-missing needs --supplier-ruc to create products)"
+                "SKU desconocido (--create-missing necesita --supplier-ruc para crear productos)"
                 if create_missing
-                else "unknown SKU (use --create-missing with --supplier-ruc to create it)"
+                else "SKU desconocido (use --create-missing con --supplier-ruc para crearlo)"
             )
             rejections.append(Rejection(x.line, "sku", x.sku, reason))
     return rejections
@@ -120,7 +122,7 @@ def _customers(conn, lines, vault: Callable[[], PiiVault], refs: References) -> 
     ).fetchall()
     refs.customer_ids = {by_index[bytes(index)]: customer_id for index, customer_id in rows}
     return [
-        Rejection(x.line, "customer_doc", x.customer_doc, "no customer with this document")
+        Rejection(x.line, "customer_doc", x.customer_doc, NO_CUSTOMER)
         for x in lines
         if x.customer_doc and x.customer_doc not in refs.customer_ids
     ]

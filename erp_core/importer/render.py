@@ -17,7 +17,7 @@ def print_report(console: Console, report: ImportReport, reject_file: Path | Non
     if rejections:
         console.print(f"[bold red]Filas rechazadas ({len(report.rejected_lines)}):[/bold red]")
     for r in rejections:
-        console.print(f"  line {r.line}  {escape(r.message())}", soft_wrap=True)
+        console.print(f"  línea {r.line}  {escape(r.message())}", soft_wrap=True)
     table = Table(title="Importación de ventas", show_header=False)
     table.add_column("", justify="left")
     table.add_column("", justify="right")

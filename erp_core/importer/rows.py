@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from erp_core.domain.documents import BOLETA, DNI, FACTURA, RUC, is_valid_ruc
+from erp_core.domain.money import format_pen
+from erp_core.importer import service_reasons
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.source import SourceRow
 from erp_core.services.errors import InvalidInput
@@ -70,7 +72,7 @@ class _Row:
     def required(self, name: str) -> str | None:
         value = self.raw(name)
         if _blank(value):
-            self.reject(name, "is required")
+            self.reject(name, "es obligatorio")
             return None
         return str(value)
 
@@ -139,7 +141,7 @@ def parse_row(
     doc_type = _doc_type(row)
     unit_cost = _money(row, "unit_cost", required=False, decimals=6, allow_zero=True)
     if opening_stock and _blank(row.raw("unit_cost")):
-        row.reject("unit_cost", "unit_cost required with --opening-stock")
+        row.reject("unit_cost", "unit_cost es obligatorio con --opening-stock")
     if quantity is not None:
         _check_total(row, "unit_price", quantity, unit_price)
         _check_total(row, "unit_cost", quantity, unit_cost)
@@ -155,15 +157,17 @@ def parse_row(
 def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
     value = row.raw("date")
     if _blank(value):
-        row.reject("date", "is required")
+        row.reject("date", "es obligatorio")
         return None
     at = _as_datetime(value)
     if at is None:
-        row.reject("date", "is not an ISO date (2026-03-10) or datetime (2026-03-10 14:30)")
+        row.reject(
+            "date", "no es una fecha ISO (2026-03-10) ni una fecha y hora (2026-03-10 14:30)"
+        )
     elif business_date(at) > business_date(now):
-        row.reject("date", "is in the future")
+        row.reject("date", "es una fecha futura")
     elif at < EARLIEST:
-        row.reject("date", "is before 2000-01-01: check the year")
+        row.reject("date", "es anterior al 01/01/2000: revise el año")
     return at
 
 
@@ -205,7 +209,7 @@ def _store(row: _Row) -> str | None:
         return None
     code = store_code(row.raw("store"))  # the typed value: a Parquet float 7.0 is store 0007
     if not re.fullmatch(r"\d{4}", code):
-        row.reject("store", "must be a 4-digit store code")
+        row.reject("store", "debe ser un código de tienda de 4 dígitos")
         return None
     return code
 
@@ -217,7 +221,7 @@ def _quantity(row: _Row) -> Decimal | None:
     try:
         return _positive_quantity(value, "quantity")
     except InvalidInput as exc:
-        row.reject("quantity", exc.reason)
+        row.reject("quantity", service_reasons.invalid_input(exc))
         return None
 
 
@@ -228,16 +232,16 @@ def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool
     try:
         amount = _decimal(str(value))
     except InvalidOperation:
-        row.reject(name, "is not a number (use a dot as the decimal separator)")
+        row.reject(name, "no es un número (use punto como separador decimal)")
         return None
     if not amount.is_finite():
-        row.reject(name, "is not a number")
+        row.reject(name, "no es un número")
     elif amount < 0 or (amount == 0 and not allow_zero):
-        row.reject(name, "must be greater than zero" if not allow_zero else "must not be negative")
+        row.reject(name, "no debe ser negativo" if allow_zero else "debe ser mayor que cero")
     elif amount >= MAX_AMOUNT:  # checked first: quantize would overflow on 1e30
-        row.reject(name, "is too large for an amount (under 10^12)")
+        row.reject(name, "es demasiado grande para un importe (menos de 10^12)")
     elif amount != amount.quantize(Decimal(1).scaleb(-decimals)):
-        row.reject(name, f"has more than {decimals} decimals")
+        row.reject(name, f"tiene más de {decimals} decimales")
     else:
         return amount
     return None
@@ -246,7 +250,11 @@ def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool
 def _check_total(row: _Row, name: str, quantity: Decimal, amount: Decimal | None) -> None:
     """quantity × price (the line total) or × cost (the opening value) must fit the ledger."""
     if amount is not None and quantity * amount >= MAX_AMOUNT:
-        row.reject(name, f"gives a line total of {quantity * amount:,.2f}, too large (10^12)")
+        total = format_pen(quantity * amount)
+        reason = (
+            f"da un total de línea de {total}, demasiado grande para registrarse (límite 10^12)"
+        )
+        row.reject(name, reason)
 
 
 def _ticket(row: _Row) -> str | None:
@@ -256,7 +264,7 @@ def _ticket(row: _Row) -> str | None:
         return None
     ticket = str(_whole(row.raw("ticket")))
     if len(ticket) > MAX_TICKET_LENGTH:
-        row.reject("ticket", f"is longer than {MAX_TICKET_LENGTH} characters")
+        row.reject("ticket", f"tiene más de {MAX_TICKET_LENGTH} caracteres")
         return None
     return ticket
 
@@ -267,10 +275,13 @@ def _customer_doc(row: _Row) -> str | None:
         return None
     doc = document_text(value)
     if not re.fullmatch(r"[0-9]{8}|[0-9]{11}", doc):  # ASCII digits only, as the blind index
-        row.reject("customer_doc", "must be a DNI (8 digits) or a RUC (11 digits)")
+        row.reject("customer_doc", "debe ser un DNI (8 dígitos) o un RUC (11 dígitos)")
         return None
     if len(doc) == 11 and not is_valid_ruc(doc):
-        row.reject("customer_doc", "is not a valid RUC (prefix 10/15/17/20, mod-11 check digit)")
+        row.reject(
+            "customer_doc",
+            "no es un RUC válido (prefijo 10/15/17/20, dígito verificador módulo 11)",
+        )
         return None
     return doc
 
@@ -279,7 +290,10 @@ def _payment_method(row: _Row) -> str:
     value = str(row.raw("payment_method") or "").lower()
     method = PAYMENT_ALIASES.get(value, value) or "cash"
     if method not in PAYMENT_METHODS:
-        row.reject("payment_method", f"must be one of {', '.join(PAYMENT_METHODS)}")
+        row.reject(
+            "payment_method",
+            f"debe ser uno de {', '.join(PAYMENT_METHODS)} (o {', '.join(PAYMENT_ALIASES)})",
+        )
     return method
 
 
@@ -287,5 +301,5 @@ def _doc_type(row: _Row) -> str:
     value = str(_whole(row.raw("doc_type")) or "")
     doc_type = value.zfill(2) if value.isdigit() else (value or BOLETA)
     if doc_type not in (BOLETA, FACTURA):
-        row.reject("doc_type", "must be 03 (boleta) or 01 (factura)")
+        row.reject("doc_type", "debe ser 03 (boleta) o 01 (factura)")
     return doc_type

@@ -119,7 +119,9 @@ def _unrejected(
 
 def _whole_ticket(ticket: Ticket, culprits: list[int]) -> list[Rejection]:
     """A sale is loaded whole or not at all: its other lines are refused with it."""
-    reason = f"ticket rejected whole: see line {', '.join(str(n) for n in sorted(culprits))}"
+    lines = sorted(culprits)
+    see = f"la línea {lines[0]}" if len(lines) == 1 else f"las líneas {', '.join(map(str, lines))}"
+    reason = f"se rechaza el ticket completo: vea {see}"
     return [
         Rejection(x.line, "ticket", ticket.ticket, reason)
         for x in ticket.lines

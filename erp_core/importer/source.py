@@ -59,14 +59,14 @@ class Source:
 def read_source(path: Path, batch_rows: int = BATCH_ROWS) -> Source:
     """Check that ``path`` is a CSV or Parquet file with the required columns."""
     if not path.is_file():
-        raise SourceError(f"file {path} does not exist")
+        raise SourceError(f"el archivo {path} no existe")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         columns = _csv_header(path)
     elif suffix in PARQUET_SUFFIXES:
         columns = _parquet_header(path)
     else:
-        raise SourceError(f"{path.name}: unknown format (use .csv or .parquet)")
+        raise SourceError(f"{path.name}: formato desconocido (use .csv o .parquet)")
     _check_columns(path, columns)
     return Source(path, columns, batch_rows)
 
@@ -79,12 +79,12 @@ def _check_columns(path: Path, columns: list[str]) -> None:
     names = [_normalize(c) for c in columns]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise SourceError(f"{path.name}: duplicated columns {', '.join(duplicated)}")
+        raise SourceError(f"{path.name}: columnas repetidas {', '.join(duplicated)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise SourceError(
-            f"{path.name}: missing columns {', '.join(missing)} "
-            f"(required: {', '.join(REQUIRED_COLUMNS)})"
+            f"{path.name}: faltan las columnas {', '.join(missing)} "
+            f"(obligatorias: {', '.join(REQUIRED_COLUMNS)})"
         )
 
 
@@ -108,8 +108,8 @@ def _csv_rows_with_header(path: Path) -> Iterator:
     except UnicodeDecodeError:
         line = _first_undecodable_line(path)
         raise SourceError(
-            f"{path.name}: line {line} is not UTF-8 (Latin-1/ANSI?): "
-            "save it as 'CSV UTF-8' and import it again"
+            f"{path.name}: la línea {line} no está en UTF-8 (¿Latin-1/ANSI?): "
+            "guarde el archivo como 'CSV UTF-8' e impórtelo de nuevo"
         ) from None
 
 
@@ -133,7 +133,7 @@ def _read_csv_text(path: Path) -> Iterator:
         reader = csv.reader(f, delimiter=delimiter)
         header = next(reader, None)
         if not header:
-            raise SourceError(f"{path.name} is empty")
+            raise SourceError(f"{path.name} está vacío")
         yield header
         names = [_normalize(c) for c in header]
         last_line = reader.line_num
@@ -143,7 +143,7 @@ def _read_csv_text(path: Path) -> Iterator:
                 continue  # an empty line, or one of only separators (Excel's ';;;;;')
             problem = None
             if len(fields) != len(names):
-                problem = f"has {len(fields)} fields, the header has {len(names)}"
+                problem = f"tiene {len(fields)} campos y la cabecera tiene {len(names)}"
             yield SourceRow(line, dict(zip(names, fields, strict=False)), problem)
 
 
@@ -151,7 +151,7 @@ def _parquet_header(path: Path) -> list[str]:
     try:
         return list(pq.ParquetFile(path).schema_arrow.names)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-        raise SourceError(f"{path.name} is not a readable Parquet file: {exc}") from None
+        raise SourceError(f"{path.name} no es un archivo Parquet legible: {exc}") from None
 
 
 def _parquet_rows(path: Path, batch_rows: int) -> Iterator[SourceRow]:
@@ -166,4 +166,6 @@ def _parquet_rows(path: Path, batch_rows: int) -> Iterator[SourceRow]:
                     line += 1
                     yield SourceRow(line, dict(zip(names, values, strict=True)))
     except (pa.ArrowException, OSError) as exc:  # a damaged page is found only when read
-        raise SourceError(f"{path.name} cannot be read after line {line}: {exc}") from None
+        raise SourceError(
+            f"{path.name} no se puede leer después de la línea {line}: {exc}"
+        ) from None

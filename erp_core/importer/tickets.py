@@ -66,18 +66,22 @@ def check_ticket(ticket: Ticket) -> list[Rejection]:
                 rejections.append(
                     Rejection(
                         line.line, name, _show(get(line)),
-                        f"ticket {ticket.ticket} has {_show(get(head))!r} on line {head.line}: "
-                        "the lines of one ticket must share date, customer, payment and doc_type",
+                        f"el ticket {ticket.ticket} tiene {_show(get(head))!r} en la línea "
+                        f"{head.line}: las líneas de un ticket deben coincidir en date, "
+                        "customer_doc, payment_method y doc_type",
                     )
                 )  # fmt: skip
     if ticket.total >= MAX_AMOUNT:
         rejections.append(
             Rejection(head.line, "ticket", ticket.ticket,
-                      f"a total of {format_pen(ticket.total)} is too large to record (10^12)")
+                      f"un total de {format_pen(ticket.total)} es demasiado grande para "
+                      "registrarse (límite 10^12)")
         )  # fmt: skip
     if head.doc_type == FACTURA and head.customer_doc_type != RUC:
         rejections.append(
-            Rejection(head.line, "doc_type", FACTURA, "a factura (01) needs a customer_doc RUC")
+            Rejection(
+                head.line, "doc_type", FACTURA, "una factura (01) necesita un customer_doc con RUC"
+            )
         )
     elif head.doc_type != FACTURA and head.customer_doc is None:
         total = ticket.total
@@ -85,14 +89,16 @@ def check_ticket(ticket: Ticket) -> list[Rejection]:
             rejections.append(
                 Rejection(
                     head.line, "customer_doc", "",
-                    f"ticket {ticket.ticket}: a boleta of {format_pen(total)} (over S/ 700) "
-                    "must identify the buyer",
+                    f"ticket {ticket.ticket}: una boleta de {format_pen(total)} (más de S/ 700) "
+                    "debe identificar al comprador",
                 )
             )  # fmt: skip
     return rejections
 
 
 def _show(value) -> str:
+    """A shared value as the report shows it: a date as dd/mm/aaaa hh:mm, Lima time."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(LIMA).isoformat(sep=" ")
+        at = value.astimezone(LIMA)
+        return at.strftime("%d/%m/%Y %H:%M:%S" if at.second or at.microsecond else "%d/%m/%Y %H:%M")
     return "" if value is None else str(value)

@@ -32,7 +32,7 @@ def test_one_bad_row_writes_nothing_exits_1_and_names_line_field_value(
     path = three_tickets(tmp_path / "ventas.csv", bad_quantity="-2")
     result = run(db_url, monkeypatch, path, "--opening-stock")
     assert result.exit_code == 1, result.output
-    assert "line 4  quantity='-2': must be greater than zero" in result.output
+    assert "línea 4  quantity='-2': debe ser mayor que cero" in result.output
     assert "Nada se importó" in result.output
     assert table_counts(conn) == before
 
@@ -52,7 +52,7 @@ def test_file_without_required_columns_is_refused(pg_server, monkeypatch, tmp_pa
     path = write_csv(tmp_path / "ventas.csv", [{"date": "2026-03-10"}], ["date", "store"])
     result = run(pg_server, monkeypatch, path)  # refused before any query: no database needed
     assert result.exit_code == 1
-    assert "missing columns sku, quantity, unit_price, ticket" in result.output
+    assert "faltan las columnas sku, quantity, unit_price, ticket" in result.output
 
 
 def test_supplier_ruc_needs_create_missing_and_a_valid_ruc(monkeypatch, tmp_path):

@@ -126,9 +126,7 @@ def test_sale_beyond_stock_rejects_the_whole_file_with_the_services_reason(conn,
     assert not report.committed
     [(rejection)] = report.rejections
     assert (rejection.line, rejection.field, rejection.value) == (3, "quantity", "5")
-    assert rejection.reason == (
-        "insufficient stock of product SKU0001 in store 0001: stock 1, requested 5"
-    )
+    assert rejection.reason == "stock insuficiente de SKU0001 en la tienda 0001: stock 1, se pide 5"
     assert table_counts(conn) == before  # ticket A, sold before B failed, was rolled back too
 
 
@@ -143,11 +141,11 @@ def test_unknown_store_and_sku_are_rejected_by_default(conn, chain, tmp_path):
         (2, "store", "0009"),
         (3, "sku", "NUEVO-1"),
     ]
-    assert "use --create-missing" in report.rejections[0].reason
+    assert "use --create-missing para crearla" in report.rejections[0].reason
     assert table_counts(conn) == before
     without_supplier = import_sales_file(conn, path, ImportOptions(True, None, True))
     [(rejection)] = without_supplier.rejections
-    assert "--create-missing needs --supplier-ruc" in rejection.reason
+    assert "--create-missing necesita --supplier-ruc" in rejection.reason
     refused_anyway = write_csv(tmp_path / "cero.csv", [
         line("2026-03-10 09:00", "0009", "NUEVO-1", "0", "4.50", "A"),
     ])  # fmt: skip
@@ -207,9 +205,9 @@ def test_reject_file_loads_good_tickets_and_rejects_bad_tickets_whole(conn, chai
                              "ticket", "customer_doc", "payment_method", "doc_type", "unit_cost",
                              "reason"]  # fmt: skip
     assert (rows[1]["unit_price"], rows[1]["sku"]) == ("abc", "SKU0003")
-    assert rows[0]["reason"] == "ticket='B': ticket rejected whole: see line 4"
-    assert rows[1]["reason"].startswith("unit_price='abc': is not a number")
-    assert rows[2]["reason"].startswith("store='0009': unknown store")
+    assert rows[0]["reason"] == "ticket='B': se rechaza el ticket completo: vea la línea 4"
+    assert rows[1]["reason"].startswith("unit_price='abc': no es un número")
+    assert rows[2]["reason"].startswith("store='0009': tienda desconocida")
 
 
 def test_customers_are_found_by_blind_index_and_get_their_factura(conn, chain, tmp_path):
@@ -227,7 +225,7 @@ def test_customers_are_found_by_blind_index_and_get_their_factura(conn, chain, t
     report = import_sales_file(conn, path, ImportOptions(reject_file=tmp_path / "r.csv"), vault)
     [(rejection)] = report.rejections
     assert (rejection.line, rejection.field, rejection.value) == (4, "customer_doc", "11111111")
-    assert rejection.reason == "no customer with this document"
+    assert rejection.reason == "no hay ningún cliente registrado con este documento"
     sales = conn.execute(
         "select doc_type, serie, customer_id, total_amount from sales order by sold_at"
     ).fetchall()
@@ -290,7 +288,7 @@ def test_reject_file_copies_exactly_the_rejected_rows_as_written(conn, chain, tm
     assert [(r["line_number"], r["store"], r["quantity"], r["unit_price"], r["Nota"])
             for r in rows] == [("3", "1", "1", "11.80", "dos\nlíneas"),
                                ("5", "0001", " 2 ", "10,50", "señal")]  # fmt: skip
-    assert rows[0]["reason"] == "ticket='B': ticket rejected whole: see line 5"
+    assert rows[0]["reason"] == "ticket='B': se rechaza el ticket completo: vea la línea 5"
 
     again = import_sales_file(conn, rejects, ImportOptions(opening_stock=True, reject_file=rejects))
     assert again.rejected_lines == [2, 4]  # the reject file's own lines; it is overwritten

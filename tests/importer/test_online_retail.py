@@ -56,7 +56,7 @@ def test_real_invoices_load_into_an_empty_core(conn, tmp_path):
     rejected = read_csv(rejects)
     assert {r["ticket"] for r in rejected} == anonymous_over_700
     assert len(rejected) == len(source) - len(loadable)
-    assert any("(over S/ 700) must identify the buyer" in r["reason"] for r in rejected)
+    assert any("(más de S/ 700) debe identificar al comprador" in r["reason"] for r in rejected)
     db_total, db_lines, kardex_out = conn.execute(
         "select (select sum(total_amount) from sales), (select count(*) from sale_lines), "
         "(select sum(quantity_out) from kardex where operation_type = '01')"

@@ -20,15 +20,15 @@ def test_semicolon_csv_with_bom_keeps_the_line_each_row_starts_on(tmp_path):
     assert [row.line for row in rows] == [2, 5]
     assert rows[0].values["unit_price"] == "11.80"
     assert rows[0].problem is None
-    assert rows[1].problem == "has 8 fields, the header has 7"
+    assert rows[1].problem == "tiene 8 campos y la cabecera tiene 7"
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("ventas.xlsx", "x", "unknown format"),
-        ("ventas.csv", "date,store,date,sku\n", "duplicated columns date"),
-        ("ventas.parquet", "not parquet", "not a readable Parquet file"),
+        ("ventas.xlsx", "x", "formato desconocido"),
+        ("ventas.csv", "date,store,date,sku\n", "columnas repetidas date"),
+        ("ventas.parquet", "not parquet", "no es un archivo Parquet legible"),
     ],
 )
 def test_unreadable_files_are_refused_whole(tmp_path, name, content, message):
@@ -45,7 +45,7 @@ def test_a_file_not_in_utf8_is_refused_naming_the_line(tmp_path):
         "2026-03-10;0001;SKU0001;1;11.80;A;Rosa\n"
         "2026-03-10;0001;SKU0002;1;5.90;B;José Peña\n".encode("latin-1")
     )
-    with pytest.raises(SourceError, match=r"line 3 is not UTF-8.*CSV UTF-8"):
+    with pytest.raises(SourceError, match=r"la línea 3 no está en UTF-8.*CSV UTF-8"):
         read_source(path)
 
 
@@ -94,5 +94,5 @@ def test_a_line_not_in_utf8_deep_in_the_file_is_refused_when_the_rows_are_read(t
         + "2026-03-10;0001;SKU0002;1;5.90;B;José\n".encode("latin-1")
     )
     source = read_source(path)
-    with pytest.raises(SourceError, match=r"line 5002 is not UTF-8"):
+    with pytest.raises(SourceError, match=r"la línea 5002 no está en UTF-8"):
         list(source.rows())
