@@ -13,24 +13,37 @@ import psycopg
 from erp_core.domain.documents import BOLETA, FACTURA, NOTA_CREDITO
 from erp_core.importer.rows import ImportLine
 from erp_core.services import catalog
-from erp_core.services.errors import InvalidInput
 from erp_core.timeutil import business_date
 
 IMPORTED = "Importado"
 
 
-def create_stores(conn: psycopg.Connection, codes: set[str], lines: list[ImportLine]) -> list:
-    """Each store with boleta, factura and credit-note series, opened on its first sale day."""
+def create_stores(
+    conn: psycopg.Connection, codes: set[str], lines: list[ImportLine], numbers: dict[str, int]
+) -> list:
+    """Each store with boleta, factura and credit-note series (``numbers``, planned by
+    ``plan_series_numbers``), opened on its first sale day."""
     created = []
     for code in sorted(codes):
         catalog.create_store(conn, code, f"{IMPORTED} {code}", IMPORTED, IMPORTED)
         first_day = min(business_date(x.sold_at) for x in lines if x.store == code)
         conn.execute("update stores set opened_on = %s where code = %s", (first_day, code))
-        n = _free_series_number(conn, code)
-        for doc_type, serie in _series(n):
+        for doc_type, serie in _series(numbers[code]):
             catalog.create_series(conn, code, doc_type, serie)
         created.append(code)
     return created
+
+
+def plan_series_numbers(conn: psycopg.Connection, codes: set[str]) -> dict[str, int | None]:
+    """Each new store's series number, None where none of 01-99 is left (checked up front, so
+    that the store's lines are rejected in the report rather than the import failing)."""
+    taken = {row[0] for row in conn.execute("select serie from comprobante_series")}
+    plan: dict[str, int | None] = {}
+    for code in sorted(codes):
+        plan[code] = _free_series_number(code, taken)
+        if plan[code] is not None:
+            taken |= {serie for _, serie in _series(plan[code])}
+    return plan
 
 
 def _series(n: int) -> list[tuple[str, str]]:
@@ -39,14 +52,13 @@ def _series(n: int) -> list[tuple[str, str]]:
             (NOTA_CREDITO, f"BC{n:02d}"), (NOTA_CREDITO, f"FC{n:02d}")]  # fmt: skip
 
 
-def _free_series_number(conn: psycopg.Connection, code: str) -> int:
+def _free_series_number(code: str, taken: set[str]) -> int | None:
     """The store code's own number if its series are free (0007 → B007), else the first free."""
-    taken = {row[0] for row in conn.execute("select serie from comprobante_series")}
     own = int(code) % 100
     for n in [own, *range(1, 100)] if own else range(1, 100):
         if not {serie for _, serie in _series(n)} & taken:
             return n
-    raise InvalidInput("store", code, "no free comprobante series number (01-99) for a new store")
+    return None
 
 
 def create_products(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from erp_core.importer import masterdata
 from erp_core.importer.report import Rejection
 from erp_core.importer.rows import ImportLine
 from erp_core.pii import PiiVault
@@ -41,6 +42,7 @@ class References:
 
     customer_ids: dict[str, int] = field(default_factory=dict)  # document -> customer_id
     stores_to_create: set[str] = field(default_factory=set)
+    store_series_numbers: dict[str, int] = field(default_factory=dict)  # code -> 7 for B007 ...
     skus_to_create: set[str] = field(default_factory=set)
 
 
@@ -70,12 +72,20 @@ def _stores(conn, lines: Sequence, create_missing: bool, refs: References) -> li
     for code, doc_type in rows:
         if doc_type is not None:
             series[code].add(doc_type)
+    planned: dict[str, int | None] = {}
+    if create_missing:
+        planned = masterdata.plan_series_numbers(conn, set(codes) - known)
+        refs.stores_to_create = {code for code, n in planned.items() if n is not None}
+        refs.store_series_numbers = {code: n for code, n in planned.items() if n is not None}
     rejections = []
     for x in lines:
         if x.store is None:
             continue
-        if x.store not in known and create_missing:
-            refs.stores_to_create.add(x.store)
+        if x.store not in known and create_missing and planned[x.store] is None:
+            reason = "no quedan números de serie libres (01-99) para crear esta tienda"
+            rejections.append(Rejection(x.line, "store", x.store, reason))
+        elif x.store not in known and create_missing:
+            continue
         elif x.store not in known:
             reason = "tienda desconocida (use --create-missing para crearla)"
             rejections.append(Rejection(x.line, "store", x.store, reason))

@@ -140,8 +140,9 @@ def _load(
         loader.ensure_months(conn, tickets)
     with conn.transaction():
         stores = masterdata.create_stores(
-            conn, refs.stores_to_create & {x.store for x in lines}, lines
-        )
+            conn, refs.stores_to_create & {x.store for x in lines}, lines,
+            refs.store_series_numbers,
+        )  # fmt: skip
         skus = masterdata.create_products(
             conn, refs.skus_to_create & {x.sku for x in lines}, lines, options.supplier_ruc or ""
         )

@@ -9,6 +9,7 @@ from erp_core.domain.documents import make_ruc
 from erp_core.domain.money import round_cents
 from erp_core.importer.run import ImportOptions, import_sales_file
 from erp_core.pii import PiiVault
+from erp_core.services import catalog
 from erp_core.services.customers import CustomerInput, register_customer
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from tests.factories import build_chain, stock_up
@@ -348,3 +349,27 @@ def test_an_import_numbers_its_sales_gaplessly_and_the_tills_continue_after(conn
     assert series == [("B001", 4), ("B002", 0)]  # the refused ticket D took no number
     issued = conn.execute("select serie, number from issued_documents order by 1, 2").fetchall()
     assert issued == [("B001", n) for n in (1, 2, 3, 4)]
+
+
+def test_a_new_store_without_a_free_series_number_is_rejected_in_the_report(conn, chain, tmp_path):
+    """--create-missing needs B0nn/F0nn/BC nn/FC nn free for some nn in 01-99; none is here."""
+    catalog.create_store(conn, "0003", "Tienda Surco", "Lima", "Lima Metropolitana")
+    for n in range(3, 100):
+        catalog.create_series(conn, "0003", "03", f"B{n:03d}")
+    stock_up(conn, chain, "0001", "SKU0001", 5, "5.00")
+    before = table_counts(conn)
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "1", "11.80", "A"),
+        line("2026-03-10 10:00", "0042", "SKU0001", "1", "11.80", "B", unit_cost="5"),
+    ])  # fmt: skip
+    report = import_sales_file(conn, path, ImportOptions(create_missing=True))
+    assert not report.committed
+    [rejection] = report.rejections
+    assert (rejection.line, rejection.field, rejection.value) == (3, "store", "0042")
+    assert rejection.reason == "no quedan números de serie libres (01-99) para crear esta tienda"
+    assert table_counts(conn) == before
+    kept = import_sales_file(
+        conn, path, ImportOptions(create_missing=True, reject_file=tmp_path / "r.csv")
+    )
+    assert (kept.committed, kept.imported_tickets, kept.rejected_lines) == (True, 1, [3])
+    assert kept.created_stores == []
