@@ -18,10 +18,10 @@ from erp_core.domain.money import format_pen, format_qty
 
 app = typer.Typer(
     cls=RootGroup,
-    help="InnovaLogix Analytics: ERP core, demo chain and pipeline.",
+    help="InnovaLogix Analytics: núcleo del ERP, cadena de demostración y pipeline.",
     no_args_is_help=True,
 )
-db_app = typer.Typer(help="The transactional database.", no_args_is_help=True)
+db_app = typer.Typer(help="La base de datos transaccional.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console(width=120)
 SUMMARY_LABELS = {
@@ -37,7 +37,7 @@ SUMMARY_LABELS = {
 }
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help="Aplica las migraciones y crea las particiones mensuales.")
 def db_upgrade() -> None:
     """Apply the migrations and create the monthly partitions ahead."""
     from erp_core import migrate  # alembic and SQLAlchemy are slow to import: only here
@@ -46,8 +46,10 @@ def db_upgrade() -> None:
     console.print("[green]Base de datos actualizada[/green] (migraciones y particiones)")
 
 
-@app.command("stock")
-def stock(summary: bool = typer.Option(False, help="Also print row counts of the core.")) -> None:
+@app.command("stock", help="Stock actual y su valor (costo promedio ponderado) por tienda.")
+def stock(
+    summary: bool = typer.Option(False, help="Muestra también cuántas filas tiene el núcleo."),
+) -> None:
     """Current stock and its value (weighted-average cost) by store."""
     with db.connect() as conn:
         if not reports.has_schema(conn):
@@ -86,9 +88,15 @@ def _register_core_commands() -> None:
     from erp_core.importer.cli import import_sales
     from erp_core.keys_cli import app as keys_app
 
-    app.command("demo-data")(demo_data)
-    app.command("import-sales")(import_sales)
-    app.add_typer(keys_app, name="keys", help="PII encryption keys.")
+    app.command("demo-data", help="Genera una cadena peruana de demostración con su historia.")(
+        demo_data
+    )
+    app.command(
+        "import-sales",
+        help="Importa ventas históricas (CSV o Parquet, ver docs/IMPORT.md): todo o nada, "
+        "salvo con --reject-file.",
+    )(import_sales)
+    app.add_typer(keys_app, name="keys", help="Claves de cifrado de datos personales.")
 
 
 def main() -> None:

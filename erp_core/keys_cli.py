@@ -10,11 +10,11 @@ from erp_core import db
 from erp_core.pii import PiiVault
 from erp_core.services.customers import reencrypt_all
 
-app = typer.Typer(help="Personal data keys (Ley 29733).", no_args_is_help=True)
+app = typer.Typer(help="Claves de los datos personales (Ley 29733).", no_args_is_help=True)
 console = Console()
 
 
-@app.command()
+@app.command(help="Crea una nueva versión de clave, la hace actual y recifra a todos los clientes.")
 def rotate() -> None:
     """Add a new encryption key version, make it current and re-encrypt every customer."""
     vault = _configured_vault()
@@ -26,7 +26,7 @@ def rotate() -> None:
         _reencrypt(conn, vault)
 
 
-@app.command()
+@app.command(help="Recifra los clientes que siguen con una versión anterior de la clave.")
 def reencrypt() -> None:
     """Re-encrypt customers still on an older key version (e.g. after an interrupted rotate)."""
     vault = _configured_vault()

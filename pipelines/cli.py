@@ -26,17 +26,19 @@ DEFAULT_JOB = "materialize_all_job"
 WORKSPACE_FILE = PROJECT_ROOT / "workspace.yaml"
 
 app = typer.Typer(
-    help="The Dagster pipeline: extract the core, build the marts, check them, publish.",
+    help="El pipeline de Dagster: extrae el núcleo, construye los marts, los verifica y publica.",
     no_args_is_help=True,
 )
 
 
-@app.command()
+@app.command(help="Materializa todo el grafo de assets en este proceso, con su progreso.")
 def run(
     full_refresh: bool = typer.Option(
-        False, "--full-refresh", help="Reload every table whole and rebuild incremental models."
+        False,
+        "--full-refresh",
+        help="Recarga todas las tablas completas y reconstruye los modelos incrementales.",
     ),
-    job: str = typer.Option(DEFAULT_JOB, help="The job to run."),
+    job: str = typer.Option(DEFAULT_JOB, help="El job a ejecutar."),
 ) -> None:
     """Materialize the whole asset graph in this process, with a progress display.
 
@@ -138,7 +140,7 @@ def _summary(console: Console, result) -> None:
             console.print(f"  [red]✗ step {event.step_key}[/red]: {message}")
 
 
-@app.command()
+@app.command(help="Prepara el manifiesto de dbt que carga la ubicación de código.")
 def prepare() -> None:
     """Parse the dbt project into the manifest the code location loads (a build step)."""
     from pipelines import dbt_project
@@ -147,10 +149,10 @@ def prepare() -> None:
     typer.echo(f"dbt manifest: {path}" if path else "no dbt project in dbt_project/")
 
 
-@app.command()
+@app.command(help="Inicia la interfaz y el daemon de Dagster (dagster dev).")
 def ui(
-    port: int = typer.Option(3000, help="Port of the web UI."),
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(3000, help="Puerto de la interfaz web."),
+    host: str = typer.Option("127.0.0.1", help="Interfaz en la que escucha."),
 ) -> None:
     """Start the Dagster UI and daemon (``dagster dev``) on this code location."""
     from pipelines import runner

@@ -78,3 +78,21 @@ def test_a_database_that_cannot_be_reached_is_one_clear_message_and_exit_1(comma
     if command[0] == "keys":  # no new key version that no customer could be moved to
         settings = replace(get_settings(), home=tmp_path, pii_key=None)
         assert PiiVault.from_settings(settings).current_version == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "spanish"),
+    [
+        ([], "Importa ventas históricas"),
+        (["demo-data"], "misma semilla, misma cadena"),
+        (["keys"], "Recifra los clientes"),
+        (["pipeline", "run"], "Recarga todas las tablas"),
+    ],
+)
+def test_the_help_is_in_spanish(command, spanish):
+    """The installed command, with every subcommand registered as users get it."""
+    out = subprocess.run(
+        [str(INNOVALOGIX), *command, "--help"], capture_output=True, text=True, check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout  # fmt: skip
+    assert spanish in out

@@ -36,19 +36,22 @@ class ScaleName(StrEnum):
 
 def demo_data(
     scale: Annotated[
-        ScaleName, typer.Option(help="small (tests), medium (~5M sale lines), large (~20M)")
+        ScaleName, typer.Option(help="small (pruebas), medium (~5M líneas de venta), large (~20M)")
     ] = ScaleName.small,
-    seed: Annotated[int, typer.Option(min=0, help="same seed, same chain")] = 42,
+    seed: Annotated[int, typer.Option(min=0, help="misma semilla, misma cadena")] = 42,
     end_date: Annotated[
         dt.date | None,
         typer.Option(
             parser=parse_date,
             metavar=DATE_METAVAR,
-            help="last day of history, dd/mm/aaaa or aaaa-mm-dd [default: yesterday, Lima]",
+            help="último día de la historia, dd/mm/aaaa o aaaa-mm-dd [por defecto: ayer, Lima]",
         ),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="empty the core tables of a database with data")
+        bool,
+        typer.Option(
+            "--replace", help="vacía las tablas del núcleo de una base de datos con datos"
+        ),
     ] = False,
 ) -> None:
     """Generate a demo Peruvian retail chain and its history into the configured database."""

@@ -20,18 +20,22 @@ SUPPLIER_OPTION = "--supplier-ruc"
 
 
 def import_sales(
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet file, one sale line per row.")],
+    file: Annotated[
+        Path, typer.Argument(help="Archivo CSV o Parquet, una línea de venta por fila.")
+    ],
     create_missing: Annotated[
-        bool, typer.Option(help="Create unknown stores and SKUs as 'Importado' placeholders.")
+        bool, typer.Option(help="Crea las tiendas y SKUs desconocidos como 'Importado'.")
     ] = False,
     supplier_ruc: Annotated[
-        str | None, typer.Option(help="Supplier of created SKUs (needed to create SKUs).")
+        str | None, typer.Option(help="Proveedor de los SKUs creados (necesario para crearlos).")
     ] = None,
     opening_stock: Annotated[
-        bool, typer.Option(help="First post an opening balance of the units sold, at unit_cost.")
+        bool,
+        typer.Option(help="Registra antes un saldo inicial de las unidades vendidas, a unit_cost."),
     ] = False,
     reject_file: Annotated[
-        Path | None, typer.Option(help="Load the good tickets; write bad rows to this CSV.")
+        Path | None,
+        typer.Option(help="Carga los tickets buenos; escribe las filas malas en este CSV."),
     ] = None,
 ) -> None:
     """Import historical sales (see docs/IMPORT.md); all or nothing unless --reject-file."""
