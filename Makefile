@@ -56,6 +56,7 @@ bench-extract: setup
 
 bench-import: setup
 	uv run python bench/bench_import.py
+	uv run python bench/bench_import_speed.py
 
 clean:
 	rm -rf var/warehouse* var/demo
