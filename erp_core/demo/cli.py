@@ -34,11 +34,24 @@ class ScaleName(StrEnum):
     large = "large"
 
 
+def _seed(text: str) -> int:
+    """A seed numpy takes: a whole number, zero or more (numpy refuses a negative one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadValue(f"«{text}» no es un número entero") from None
+    if value < 0:
+        raise BadValue(f"{value} es negativo: la semilla debe ser 0 o mayor")
+    return value
+
+
 def demo_data(
     scale: Annotated[
         ScaleName, typer.Option(help="small (pruebas), medium (~5M líneas de venta), large (~20M)")
     ] = ScaleName.small,
-    seed: Annotated[int, typer.Option(min=0, help="misma semilla, misma cadena")] = 42,
+    seed: Annotated[
+        int, typer.Option(parser=_seed, metavar="N", help="misma semilla, misma cadena")
+    ] = 42,
     end_date: Annotated[
         dt.date | None,
         typer.Option(

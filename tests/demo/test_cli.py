@@ -45,7 +45,10 @@ def test_a_negative_seed_is_refused_naming_the_option(db_url, tmp_path, monkeypa
     monkeypatch.setenv("INNOVALOGIX_HOME", str(tmp_path))
     result = CliRunner().invoke(_demo_app(), ["--seed", "-1"])
     assert result.exit_code == 2, result.output
-    assert "--seed" in result.output and "greater than or equal to 0" in result.output
+    assert "--seed" in result.output and "la semilla debe ser 0 o mayor" in result.output
+    result = CliRunner().invoke(_demo_app(), ["--seed", "siete"])
+    assert result.exit_code == 2, result.output
+    assert "--seed" in result.output and "«siete» no es un número entero" in result.output
 
 
 def _said(result) -> str:
