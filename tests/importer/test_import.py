@@ -373,3 +373,18 @@ def test_a_new_store_without_a_free_series_number_is_rejected_in_the_report(conn
     )
     assert (kept.committed, kept.imported_tickets, kept.rejected_lines) == (True, 1, [3])
     assert kept.created_stores == []
+
+
+def test_a_ticket_with_two_bad_lines_names_both_on_its_good_line(conn, chain, tmp_path):
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "1", "11.80", "A", unit_cost="5"),
+        line("2026-03-10 09:00", "0001", "SKU0002", "-1", "11.80", "A", unit_cost="5"),
+        line("2026-03-10 09:00", "0001", "SKU0003", "1", "abc", "A", unit_cost="5"),
+    ])  # fmt: skip
+    rejects = tmp_path / "rechazos.csv"
+    report = import_sales_file(conn, path, ImportOptions(opening_stock=True, reject_file=rejects))
+    assert report.committed and report.imported_tickets == 0
+    assert report.rejected_lines == [2, 3, 4]
+    reasons = {r["line_number"]: r["reason"] for r in read_csv(rejects)}
+    assert reasons["2"] == "ticket='A': se rechaza el ticket completo: vea las líneas 3, 4"
+    assert reasons["3"].startswith("quantity='-1': debe ser mayor que cero")
