@@ -3,7 +3,9 @@
 The serie row is locked until the operation commits, so concurrent operations on one serie
 take consecutive numbers, and a rolled-back one gives its number back. The numbering itself is
 the database function ``next_comprobante_number`` (migrations 0002, 0004, 0006), which the sale's
-function ``post_sale`` calls too: one mechanism for every comprobante.
+function ``post_sale`` calls too. The one exception is a transaction that writes many
+comprobantes (an import): ``SerieBlock`` locks the serie once and numbers them itself, and
+``post_sale`` records the number it is given (migration 0009).
 """
 
 from __future__ import annotations
