@@ -53,7 +53,10 @@ def normalize_document(doc_type: str, number: str) -> str:
     return number
 
 
+SERIE_LETTERS = {FACTURA: "F", BOLETA: "B"}  # a comprobante's serie starts with its letter
+
+
 def check_serie(doc_type: str, serie: str) -> None:
-    letter = {FACTURA: "F", BOLETA: "B"}.get(doc_type)
+    letter = SERIE_LETTERS.get(doc_type)
     if letter and not re.fullmatch(letter + r"[A-Z0-9]{3}", serie):
         raise InvalidDocument(f"serie {serie!r} does not fit comprobante {doc_type}")

@@ -15,6 +15,7 @@ from decimal import Decimal
 import psycopg
 
 from erp_core import partitions
+from erp_core.domain.documents import SERIE_LETTERS
 from erp_core.importer import service_reasons
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.tickets import Ticket
@@ -88,7 +89,7 @@ class Numbering:
         """The serie the store's ``doc_type`` sales take (None: it has none, the sale says so)."""
         key = (store, doc_type)
         if key not in self.blocks:
-            letter = "F" if doc_type == "01" else "B"
+            letter = SERIE_LETTERS[doc_type]
             try:
                 store_id = store_by_code(self.conn, store).store_id
             except NotFound:
