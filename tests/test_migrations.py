@@ -6,7 +6,7 @@ from erp_core import db, migrate
 
 SALE_FUNCTIONS = ("claim_sale", "record_sale", "post_sale", "sale_line_amounts",
                   "issue_at_average", "next_comprobante_number",
-                  "register_comprobante_number")  # fmt: skip
+                  "register_comprobante_number", "post_sales")  # fmt: skip
 
 
 def sale_functions(url: str) -> list[str]:
@@ -36,17 +36,22 @@ def post_sale_arguments(url: str) -> int:
 
 def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     config = migrate.alembic_config(db_url)
-    head = ["issue_at_average", "next_comprobante_number", "post_sale",
+    head = ["issue_at_average", "next_comprobante_number", "post_sale", "post_sales",
             "register_comprobante_number", "sale_line_amounts"]  # fmt: skip
     assert sale_functions(db_url) == head
-    assert codes_checked_for_length(db_url) == 3
+    assert codes_checked_for_length(db_url) == 4
     assert post_sale_arguments(db_url) == 14  # a number taken by the caller (0009)
+    command.downgrade(config, "0009")  # sales in batches (0010)
+    before_batches = [f for f in head if f != "post_sales"]
+    assert sale_functions(db_url) == before_batches
     command.downgrade(config, "0008")
-    assert sale_functions(db_url) == [f for f in head if f != "register_comprobante_number"]
+    assert sale_functions(db_url) == [f for f in before_batches
+                                      if f != "register_comprobante_number"]  # fmt: skip
     assert codes_checked_for_length(db_url) == 2
     assert post_sale_arguments(db_url) == 13
     command.downgrade(config, "0005")  # the lookups that truncated a longer serie or store code
-    assert sale_functions(db_url) == [f for f in head if f != "register_comprobante_number"]
+    assert sale_functions(db_url) == [f for f in before_batches
+                                      if f != "register_comprobante_number"]  # fmt: skip
     assert codes_checked_for_length(db_url) == 0
     command.downgrade(config, "0004")
     assert sale_functions(db_url) == ["claim_sale", "next_comprobante_number", "record_sale"]

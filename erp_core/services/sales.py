@@ -87,6 +87,78 @@ def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     return SaleResult(sale_id, sale_date, serie, number, total, taxable, igv, line_ids)
 
 
+POST_SALES = (
+    "select ordinal, sale_id, sale_date, serie, number, total_amount, taxable_amount, "
+    "igv_amount, line_ids, error_state, error_detail::text from post_sales(%s, %s, %s, %s, "
+    "%s::date[], %s::timestamptz[], %s::bigint[], %s, %s::integer[], %s::integer[], %s, "
+    "%s::numeric[], %s::numeric[], %s::integer[], %s, %s::numeric[])"
+)
+
+
+def sell_many(
+    conn: psycopg.Connection, requests: list[SaleRequest]
+) -> list[SaleResult | Exception]:
+    """Record many sales in one transaction, each whole or refused on its own (``post_sales``).
+
+    Returns, in the order given, each sale's result or the error that refused it (the one
+    ``sell`` would raise). The connection must be in autocommit and idle: if the batch fails as
+    a whole (a deadlock, a number given twice), each sale is retried alone, in its own
+    transaction, so that the error lands on the sale that caused it.
+    """
+    results: list[SaleResult | Exception | None] = [None] * len(requests)
+    ready: list[tuple[int, SaleRequest, tuple]] = []
+    for index, request in enumerate(requests):
+        try:
+            idempotency.check_key(request.idempotency_key)
+            ready.append((index, request, _arguments(request)))
+        except InvalidInput as error:
+            results[index] = error
+    while ready:  # a key given twice waits for the next round: it then answers as a retry
+        batch, later, keys = [], [], set()
+        for item in ready:
+            (later if item[1].idempotency_key in keys else batch).append(item)
+            keys.add(item[1].idempotency_key)
+        for (index, _, _), outcome in zip(batch, _post_batch(conn, batch), strict=True):
+            results[index] = outcome
+        ready = later
+    return results
+
+
+def _post_batch(conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, tuple]]) -> list:
+    """One ``post_sales`` call: ``post_sale``'s arguments of each sale, as its parallel arrays."""
+    sales = [arguments for _, _, arguments in batch]
+    line_sales, payment_sales = [], []
+    for ordinal, arguments in enumerate(sales, 1):
+        line_sales += [ordinal] * len(arguments[8])
+        payment_sales += [ordinal] * len(arguments[11])
+    # per sale: key, store, doc type, serie, date, sold at, customer, channel, number
+    columns = [[arguments[i] for arguments in sales] for i in (0, 1, 2, 3, 4, 5, 6, 7, 13)]
+    lines = [[value for arguments in sales for value in arguments[i]] for i in (8, 9, 10)]
+    payments = [[value for arguments in sales for value in arguments[i]] for i in (11, 12)]
+    try:
+        rows = conn.execute(
+            POST_SALES, (*columns, line_sales, *lines, payment_sales, *payments)
+        ).fetchall()
+    except psycopg.Error:
+        if conn.broken or not conn.autocommit:
+            raise
+        return [_sell_alone(conn, request) for _, request, _ in batch]
+    outcomes: list = [None] * len(batch)
+    for ordinal, *written, state, detail in rows:
+        request = batch[ordinal - 1][1]
+        outcomes[ordinal - 1] = (  # post_sales refuses only for the reasons post_sale does
+            SaleResult(*written) if state is None else _refusal_of(state, detail, request)
+        )
+    return outcomes
+
+
+def _sell_alone(conn: psycopg.Connection, request: SaleRequest) -> SaleResult | Exception:
+    try:
+        return sell(conn, request)
+    except (InvalidInput, NotFound, InsufficientStock, psycopg.Error) as error:
+        return error
+
+
 def _arguments(req: SaleRequest) -> tuple:
     """``post_sale``'s arguments, after the checks that need no data (one row each)."""
     if req.doc_type not in (BOLETA, FACTURA):
@@ -122,14 +194,19 @@ def _arguments(req: SaleRequest) -> tuple:
 
 def _refusal(error: psycopg.Error, req: SaleRequest) -> Exception | None:
     """The service's own error for a rule ``post_sale`` refused the sale by; None otherwise."""
-    if error.sqlstate == "P0002":  # no such serie
+    return _refusal_of(error.sqlstate, error.diag.message_detail, req)
+
+
+def _refusal_of(sqlstate: str | None, detail: str | None, req: SaleRequest) -> Exception | None:
+    """The service's error for a refusal's SQLSTATE and JSON detail (post_sale, post_sales)."""
+    if sqlstate == "P0002":  # no such serie
         return InvalidInput("serie", req.serie, f"no comprobante serie of type {req.doc_type}")
-    if error.sqlstate not in ("IL404", "IL409", "IL422"):
+    if sqlstate not in ("IL404", "IL409", "IL422"):
         return None
-    detail = json.loads(error.diag.message_detail, parse_float=Decimal)
-    if error.sqlstate == "IL404":
+    detail = json.loads(detail, parse_float=Decimal)
+    if sqlstate == "IL404":
         return NotFound(detail["entity"], detail["key"])
-    if error.sqlstate == "IL409":
+    if sqlstate == "IL409":
         return InsufficientStock(
             detail["product"], detail["store"], Decimal(detail["stock"]),
             Decimal(detail["requested"]),

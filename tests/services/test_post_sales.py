@@ -1,0 +1,244 @@
+"""Sales written in batches (``post_sales``, ``sell_many``, ``SalesWriter``) as one at a time."""
+
+import datetime as dt
+import random
+import threading
+from decimal import Decimal as D
+
+import psycopg
+import pytest
+
+from erp_core.services import catalog
+from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.lookups import store_by_code
+from erp_core.services.numbering import SerieBlock
+from erp_core.services.sales import SaleLineInput, SaleResult, sell, sell_many
+from erp_core.services.sales_writer import SalesWriter
+from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up
+from tests.services.test_sales import sale, table_counts
+
+STORES = ("0001", "0002")
+
+
+@pytest.fixture
+def chain(conn):
+    """Both stores stocked alike: 10 units at 5.00 and 7 at 6.35 of each product."""
+    chain = build_chain(conn)
+    for store in STORES:
+        for sku in chain.skus:
+            stock_up(conn, chain, store, sku, 10, "5.00")
+            stock_up(conn, chain, store, sku, 7, "6.35")
+    product_2 = conn.execute("select product_id from products where sku = 'SKU0002'").fetchone()[0]
+    catalog.create_promotion(conn, "Campaña escolar", product_2, "15", dt.date(2026, 3, 1),
+                             dt.date(2026, 3, 31))  # fmt: skip
+    conn.commit()
+    return chain
+
+
+@pytest.fixture
+def autocommit(db_url):
+    with psycopg.connect(db_url, autocommit=True) as connection:
+        yield connection
+
+
+def day_of_sales(store: str, customer: int) -> list:
+    """Sales that exercise every rule: a promotion, a product twice, decimals, a factura, an
+    import's price, a refusal in the middle, the sale that empties a balance."""
+    at = LIMA_NOON
+    return [
+        sale(f"{store}-1", [("SKU0001", "3"), ("SKU0002", "1")], [("yape", "45.43")],
+             store=store, sold_at=at),
+        sale(f"{store}-2", [("SKU0001", "2.5"), ("SKU0001", "1")], [("cash", "20"),
+             ("card", "21.30")], store=store, sold_at=at),
+        sale(f"{store}-3", [("SKU0003", "10")], [("cash", "118.00")], store=store, sold_at=at),
+        sale(f"{store}-4", [("SKU0003", "4")], [("plin", "47.20")], store=store, sold_at=at,
+             doc_type="01", customer_id=customer),
+        sale(f"{store}-5", [("SKU0002", "1")], [("cash", "9.99")], store=store, sold_at=at),
+        sale(f"{store}-6", [("SKU0003", "13")], [("cash", "153.40")], store=store, sold_at=at),
+        sale(f"{store}-7", [("SKU0003", "3")], [("transfer", "35.40")], store=store,
+             sold_at=at),
+    ]  # fmt: skip
+
+
+def with_import_price(request, sku: str, price: str):
+    request.lines = [SaleLineInput(x.sku, x.quantity, D(price) if x.sku == sku else None)
+                     for x in request.lines]  # fmt: skip
+    return request
+
+
+def written(conn, store: str) -> dict:
+    """What the sales of ``store`` wrote, without ids and series (each store has its own)."""
+    store_id = store_by_code(conn, store).store_id
+    return {
+        "sales": conn.execute(
+            "select number, doc_type, customer_id, taxable_amount, exempt_amount, igv_amount, "
+            "discount_amount, total_amount from sales where store_id = %s order by number",
+            (store_id,),
+        ).fetchall(),
+        "lines": conn.execute(
+            "select s.number, l.line_no, l.product_id, l.quantity, l.list_price, l.unit_price, "
+            "l.discount_amount, l.promotion_id, l.igv_affectation, l.taxable_amount, "
+            "l.igv_amount, l.line_total, l.unit_cost, l.cost_amount from sale_lines l "
+            "join sales s using (sale_id, sale_date) where l.store_id = %s order by 1, 2",
+            (store_id,),
+        ).fetchall(),
+        "payments": conn.execute(
+            "select s.number, p.method, p.amount from sale_payments p "
+            "join sales s using (sale_id, sale_date) where s.store_id = %s "
+            "order by 1, p.sale_payment_id",
+            (store_id,),
+        ).fetchall(),
+        "kardex": conn.execute(
+            "select product_id, operation_type, doc_type, number, quantity_out, unit_cost_out, "
+            "total_out, balance_quantity, balance_unit_cost, balance_value from kardex "
+            "where store_id = %s and source_table = 'sales' order by kardex_id",
+            (store_id,),
+        ).fetchall(),
+        "balances": conn.execute(
+            "select product_id, quantity, unit_cost, total_value from stock_balances "
+            "where store_id = %s order by product_id",
+            (store_id,),
+        ).fetchall(),
+    }
+
+
+def test_a_batch_writes_what_the_same_sales_one_at_a_time_write(conn, chain, autocommit):
+    customer = insert_customer(conn, "6")
+    conn.commit()
+    one_at_a_time, batch = (day_of_sales(store, customer) for store in STORES)
+    for requests in (one_at_a_time, batch):
+        with_import_price(requests[4], "SKU0002", "9.99")
+    outcomes = []
+    for request in one_at_a_time:
+        try:
+            outcomes.append(sell(conn, request))
+        except InsufficientStock as error:
+            outcomes.append(error)
+    conn.commit()
+
+    batch_outcomes = sell_many(autocommit, batch)
+
+    assert [type(x) for x in batch_outcomes] == [type(x) for x in outcomes]
+    assert isinstance(outcomes[5], InsufficientStock)  # 13 asked, 3 left after 10 and 4
+    assert str(batch_outcomes[5]) == str(outcomes[5]).replace("store 0001", "store 0002")
+    written_ones = [0, 1, 2, 3, 4, 6]  # the last one empties SKU0003's balance
+    assert [(batch_outcomes[i].number, batch_outcomes[i].total_amount) for i in written_ones] == [
+        (outcomes[i].number, outcomes[i].total_amount) for i in written_ones
+    ]
+    assert written(conn, "0002") == written(conn, "0001")
+    assert written(conn, "0001")["sales"][0][-2:] == (D("1.77"), D("45.43"))  # the promotion
+
+
+def test_each_refused_sale_names_what_sell_names_and_the_rest_are_written(conn, chain, autocommit):
+    dni_customer = insert_customer(conn, "1")
+    conn.commit()
+    good = [("SKU0001", "1")], [("cash", "11.80")]
+    refused = [
+        sale("r-store", *good, store="9999"),
+        sale("r-product", [("NOPE", "1")], [("cash", "11.80")]),
+        sale("r-customer", *good, customer_id=987654),
+        sale("r-factura", *good, doc_type="01", customer_id=dni_customer),
+        sale("r-700", [("SKU0001", "60")], [("cash", "708.00")]),
+        sale("r-paid", *good[:1], [("cash", "11.00")]),
+        sale("r-serie", *good, serie="B777"),
+        sale("r-stock", [("SKU0002", "18")], [("cash", "180.54")]),
+        sale("r-quantity", [("SKU0001", "-1")], [("cash", "11.80")]),
+    ]
+    expected = []
+    for request in refused:
+        with pytest.raises((InvalidInput, NotFound, InsufficientStock)) as error:
+            sell(conn, request)
+        expected.append(str(error.value))
+    before = table_counts(conn)
+    goods = [sale(f"g{n}", *good) for n in range(len(refused) + 1)]
+    mixed = [x for pair in zip(goods, refused, strict=False) for x in pair] + goods[-1:]
+
+    outcomes = sell_many(autocommit, mixed)
+
+    assert [str(x) for x in outcomes[1::2]] == expected
+    assert [x.number for x in outcomes[0::2]] == list(range(1, len(goods) + 1))  # no gaps
+    after = table_counts(conn)
+    assert after["sales"] - before["sales"] == len(goods)
+    assert after["kardex"] - before["kardex"] == len(goods)
+    assert after["idempotency_keys"] - before["idempotency_keys"] == len(goods)
+    retried = sell_many(autocommit, [sale("r-paid", *good)])[0]  # the refused key is free
+    assert isinstance(retried, SaleResult) and retried.number == len(goods) + 1
+
+
+def test_a_key_claimed_before_or_twice_in_a_batch_answers_with_its_first_sale(
+    conn, chain, autocommit
+):
+    first = sell(conn, sale("same", [("SKU0001", "1")], [("cash", "11.80")]))
+    conn.commit()
+    twice = sale("twice", [("SKU0002", "1")], [("cash", "10.03")])
+    outcomes = sell_many(autocommit, [
+        sale("same", [("SKU0001", "1")], [("cash", "11.80")]), twice, twice,
+    ])  # fmt: skip
+    assert outcomes[0] == first
+    assert outcomes[1] == outcomes[2] and outcomes[1].number == 2
+    assert conn.execute("select count(*) from sales").fetchone()[0] == 2
+    stock = conn.execute(
+        "select quantity from stock_balances join products using (product_id) "
+        "where sku = 'SKU0002' and store_id = 1"
+    ).fetchone()[0]
+    assert stock == D("16")
+
+
+def test_a_batch_that_fails_whole_is_written_sale_by_sale(conn, chain, autocommit):
+    """Two sales given the same number (as an import's): the batch breaks the unique key; alone,
+    the first is written and only the second fails."""
+    store_id = store_by_code(conn, "0001").store_id
+    block = SerieBlock.open(conn, store_id, "03", "B")
+    number = block.peek()
+    requests = [sale(f"n{n}", [("SKU0001", "1")], [("cash", "11.80")], serie="B001",
+                     number=number) for n in range(2)]  # fmt: skip
+    conn.commit()  # the serie's lock: the batch runs on another connection
+
+    outcomes = sell_many(autocommit, requests)
+
+    assert isinstance(outcomes[0], SaleResult) and outcomes[0].number == number
+    assert isinstance(outcomes[1], psycopg.errors.UniqueViolation)
+    assert autocommit.execute("select count(*) from sales").fetchone()[0] == 1
+
+
+def test_the_writer_sells_exactly_the_stock_to_concurrent_callers(db_url, conn, chain):
+    """Eight callers race for SKU0003's 17 units, one each in every sale: 17 sales are written,
+    numbered without gaps, every other caller hears why it was refused, the kardex ends at 0."""
+    outcomes: list = []
+    lock = threading.Lock()
+
+    def terminal(n: int, writer: SalesWriter) -> None:
+        rng = random.Random(n)
+        for k in range(6):
+            other = rng.choice(["SKU0001", "SKU0002"])
+            request = sale(f"t{n}-{k}", [(other, "0.5"), ("SKU0003", "1")],
+                           [("cash", "17.70" if other == "SKU0001" else "16.82")])  # fmt: skip
+            try:
+                result = writer.sell(request)
+            except InsufficientStock as error:
+                result = error
+            with lock:
+                outcomes.append(result)
+
+    with SalesWriter(db_url, connections=2, max_batch=4) as writer:
+        threads = [threading.Thread(target=terminal, args=(n, writer)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    sold = sorted(x.number for x in outcomes if isinstance(x, SaleResult))
+    refused = [x for x in outcomes if isinstance(x, InsufficientStock)]
+    assert sold == list(range(1, 18))
+    assert len(refused) == 48 - 17 and all(x.product == "SKU0003" for x in refused)
+    mismatched = conn.execute(
+        "select count(*) from stock_balances b where b.quantity <> (select k.balance_quantity "
+        "from kardex k where k.store_id = b.store_id and k.product_id = b.product_id "
+        "order by k.kardex_id desc limit 1)"
+    ).fetchone()[0]
+    assert mismatched == 0
+    left = conn.execute(
+        "select quantity from stock_balances join products using (product_id) "
+        "where sku = 'SKU0003' and store_id = 1"
+    ).fetchone()[0]
+    assert left == 0
