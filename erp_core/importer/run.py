@@ -147,20 +147,22 @@ def _load(
             conn, refs.skus_to_create & {x.sku for x in lines}, lines, options.supplier_ruc or ""
         )
         openings = loader.post_opening_stock(conn, tickets) if options.opening_stock else 0
-        numbering = loader.Numbering(conn)
-        for ticket in track(tickets):
-            customer_id = refs.customer_ids.get(ticket.head.customer_doc)
-            result = loader.sell_ticket(conn, ticket, customer_id, numbering)
-            if isinstance(result, list):
-                rejections += result
-                if options.keep_going:
-                    rejections += _whole_ticket(ticket, [r.line for r in result])
-            else:
-                sold_tickets, sold_lines = sold_tickets + 1, sold_lines + len(ticket.lines)
-                sold_amount += result.total_amount
+        batch: list[tuple[Ticket, int | None]] = []
+        for position, ticket in enumerate(track(tickets), 1):
+            batch.append((ticket, refs.customer_ids.get(ticket.head.customer_doc)))
+            if len(batch) < loader.BATCH and position < len(tickets):
+                continue
+            for (sold, _), result in zip(batch, loader.sell_tickets(conn, batch), strict=True):
+                if isinstance(result, list):
+                    rejections += result
+                    if options.keep_going:
+                        rejections += _whole_ticket(sold, [r.line for r in result])
+                else:
+                    sold_tickets, sold_lines = sold_tickets + 1, sold_lines + len(sold.lines)
+                    sold_amount += result.total_amount
+            batch = []
         if rejections and not options.keep_going:
             raise psycopg.Rollback()  # leaves the block, undoing everything it wrote
-        numbering.close()
         committed = True
     report.rejections += rejections
     if not committed:
