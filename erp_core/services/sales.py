@@ -45,7 +45,7 @@ class SaleRequest:
     sold_at: dt.datetime | None = None
     serie: str | None = None  # the terminal's serie; default the store's first of the type
     channel: str = "pos"
-    number: int | None = None  # taken by the caller under the serie's lock (numbering.SerieBlock)
+    number: int | None = None  # taken by the caller under the serie's lock (migration 0009)
 
 
 @dataclass(frozen=True)

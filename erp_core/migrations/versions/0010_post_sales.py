@@ -280,7 +280,7 @@ begin
     ),
     locked as (
         select cs.series_id, cs.last_number from comprobante_series cs
-        where cs.series_id in (select r.series_id from resolved r)
+        where cs.series_id = any(array(select r.series_id from resolved r))
         order by cs.series_id
         for update
     )
