@@ -32,6 +32,7 @@ class SalesWriter:
     def __init__(self, url: str | None = None, connections: int = 1, max_batch: int = 32):
         self._url = url
         self._max_batch = max_batch
+        self._closed = False
         self._waiting: queue.SimpleQueue = queue.SimpleQueue()
         self._conns = [db.connect(url, autocommit=True) for _ in range(connections)]
         self._threads = [
@@ -43,11 +44,15 @@ class SalesWriter:
 
     def sell(self, request: SaleRequest) -> SaleResult:
         """Record ``request`` as ``sales.sell`` does; returns once its batch is committed."""
+        if self._closed:
+            raise RuntimeError("this SalesWriter is closed")
         answer: Future = Future()
         self._waiting.put((request, answer))
         return answer.result()
 
     def close(self) -> None:
+        """Write what was given, then stop the writer threads and close their connections."""
+        self._closed = True
         for _ in self._threads:
             self._waiting.put(_STOP)
         for thread in self._threads:

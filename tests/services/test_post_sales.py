@@ -7,12 +7,17 @@ from decimal import Decimal as D
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from erp_core import db
+from erp_core.domain.money import line_amounts
 from erp_core.services import catalog
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.lookups import store_by_code
 from erp_core.services.sales import SaleLineInput, SaleResult, sell, sell_many
 from erp_core.services.sales_writer import SalesWriter
+from tests.conftest import clone_database
 from tests.factories import LIMA_NOON, build_chain, insert_customer, stock_up
 from tests.services.test_sales import sale, table_counts
 
@@ -21,7 +26,12 @@ STORES = ("0001", "0002")
 
 @pytest.fixture
 def chain(conn):
-    """Both stores stocked alike: 10 units at 5.00 and 7 at 6.35 of each product."""
+    return stocked_chain(conn)
+
+
+def stocked_chain(conn):
+    """Both stores stocked alike: 10 units at 5.00 and 7 at 6.35 of each product; SKU0002
+    15 % off in March 2026 (LIMA_NOON's month)."""
     chain = build_chain(conn)
     for store in STORES:
         for sku in chain.skus:
@@ -197,24 +207,26 @@ def test_a_batch_that_fails_whole_is_written_sale_by_sale(conn, chain, autocommi
     assert autocommit.execute("select count(*) from sales").fetchone()[0] == 1
 
 
-def test_the_writer_sells_exactly_the_stock_to_concurrent_callers(db_url, conn, chain):
-    """Eight callers race for SKU0003's 17 units, one each in every sale: 17 sales are written,
-    numbered without gaps, every other caller hears why it was refused, the kardex ends at 0."""
+def test_the_writer_and_the_tills_sell_exactly_the_stock_to_concurrent_callers(db_url, conn, chain):
+    """Eight callers race for SKU0003's 17 units, one in every sale: four through a writer,
+    four tills selling alone on their own connections. 17 sales are written, numbered without
+    gaps, every other caller hears why it was refused, none deadlocks, the kardex ends at 0."""
     outcomes: list = []
     lock = threading.Lock()
 
     def terminal(n: int, writer: SalesWriter) -> None:
         rng = random.Random(n)
-        for k in range(6):
-            other = rng.choice(["SKU0001", "SKU0002"])
-            request = sale(f"t{n}-{k}", [(other, "0.5"), ("SKU0003", "1")],
-                           [("cash", "17.70" if other == "SKU0001" else "16.82")])  # fmt: skip
-            try:
-                result = writer.sell(request)
-            except InsufficientStock as error:
-                result = error
-            with lock:
-                outcomes.append(result)
+        with psycopg.connect(db_url, autocommit=True) as own:
+            for k in range(6):
+                other = rng.choice(["SKU0001", "SKU0002"])
+                request = sale(f"t{n}-{k}", [(other, "0.5"), ("SKU0003", "1")],
+                               [("cash", "17.70" if other == "SKU0001" else "16.82")])  # fmt: skip
+                try:
+                    result = writer.sell(request) if n % 2 else sell(own, request)
+                except InsufficientStock as error:
+                    result = error
+                with lock:
+                    outcomes.append(result)
 
     with SalesWriter(db_url, connections=2, max_batch=4) as writer:
         threads = [threading.Thread(target=terminal, args=(n, writer)) for n in range(8)]
@@ -222,6 +234,8 @@ def test_the_writer_sells_exactly_the_stock_to_concurrent_callers(db_url, conn, 
             thread.start()
         for thread in threads:
             thread.join()
+    with pytest.raises(RuntimeError, match="closed"):
+        writer.sell(sale("late", [("SKU0001", "1")], [("cash", "11.80")]))
 
     sold = sorted(x.number for x in outcomes if isinstance(x, SaleResult))
     refused = [x for x in outcomes if isinstance(x, InsufficientStock)]
@@ -238,3 +252,67 @@ def test_the_writer_sells_exactly_the_stock_to_concurrent_callers(db_url, conn, 
         "where sku = 'SKU0003' and store_id = 1"
     ).fetchone()[0]
     assert left == 0
+
+
+a_line = st.tuples(
+    st.sampled_from(["SKU0001", "SKU0002", "SKU0003"]),
+    st.decimals("0.5", "9", places=1),
+    st.booleans(),  # at an import's price (no promotion)
+)
+a_sale = st.tuples(
+    st.lists(a_line, min_size=1, max_size=4),
+    st.sampled_from(["03", "01"]),
+    st.booleans(),  # paid in full (else a cent short)
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(a_sale, min_size=1, max_size=12), st.integers(1, 6))
+def test_any_sales_in_any_batches_write_what_one_at_a_time_writes(
+    pg_server, template_db, sales, batch_size
+):
+    """Stock runs out, products repeat across and within sales, some are refused: in batches of
+    any size, ``sell_many`` writes in store 0002 what ``sell`` writes in store 0001."""
+    url = clone_database(pg_server, template_db)
+    try:
+        with db.connect(url) as conn, db.connect(url, autocommit=True) as autocommit:
+            stocked_chain(conn)
+            ruc = insert_customer(conn, "6")
+            conn.commit()
+            alone = [priced_sale(f"a{n}", "0001", x, ruc) for n, x in enumerate(sales)]
+            batched = [priced_sale(f"b{n}", "0002", x, ruc) for n, x in enumerate(sales)]
+            outcomes = []
+            for request in alone:
+                try:
+                    outcomes.append(sell(conn, request))
+                except (InvalidInput, InsufficientStock) as error:
+                    outcomes.append(error)
+            conn.commit()
+            batch_outcomes = []
+            for start in range(0, len(batched), batch_size):
+                batch_outcomes += sell_many(autocommit, batched[start : start + batch_size])
+            refusals = [str(x) for x in outcomes if not isinstance(x, SaleResult)]
+            batch_refusals = [str(x).replace("store 0002", "store 0001")
+                              for x in batch_outcomes if not isinstance(x, SaleResult)]  # fmt: skip
+            assert batch_refusals == refusals
+            assert [type(x) for x in batch_outcomes] == [type(x) for x in outcomes]
+            assert written(conn, "0002") == written(conn, "0001")
+    finally:
+        db.drop_database(pg_server, url)
+
+
+def priced_sale(key: str, store: str, drawn, ruc_customer: int):
+    """The drawn sale, paid its total (computed as the service prices it) or a cent short."""
+    lines, doc_type, paid_in_full = drawn
+    total = D("0.00")
+    inputs = []
+    for sku, quantity, import_price in lines:
+        price = D("7.77") if import_price else None
+        discount = 15 if sku == "SKU0002" and not import_price else 0
+        total += line_amounts(price or D("11.80"), quantity, "10", discount).line_total
+        inputs.append(SaleLineInput(sku, quantity, price))
+    request = sale(key, [], [("cash", total if paid_in_full else total - D("0.01"))],
+                   store=store, doc_type=doc_type,
+                   customer_id=ruc_customer if doc_type == "01" else None)  # fmt: skip
+    request.lines = inputs
+    return request
