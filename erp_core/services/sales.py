@@ -101,9 +101,10 @@ def sell_many(
     """Record many sales in one transaction, each whole or refused on its own (``post_sales``).
 
     Returns, in the order given, each sale's result or the error that refused it (the one
-    ``sell`` would raise). The connection must be in autocommit and idle: if the batch fails as
-    a whole (a deadlock, a number given twice), each sale is retried alone, in its own
-    transaction, so that the error lands on the sale that caused it.
+    ``sell`` would raise). If the statement fails as a whole (a deadlock, a number given twice),
+    on an autocommit connection each sale is retried alone, in its own transaction, so that the
+    error lands on the sale that caused it; inside the caller's transaction (an import) the
+    error is raised, and that transaction is lost.
     """
     results: list[SaleResult | Exception | None] = [None] * len(requests)
     ready: list[tuple[int, SaleRequest, tuple]] = []
