@@ -46,6 +46,25 @@ def ensure_months(conn: psycopg.Connection, tickets: list[Ticket]) -> None:
             partitions.ensure_partitions(conn, month, month)
 
 
+def lock_balances(conn: psycopg.Connection, tickets: list[Ticket]) -> None:
+    """Lock every balance the tickets sell from, in (product, store) order, before any sale.
+
+    The import holds its locks until it commits. Locking balances batch by batch, it would hold
+    a serie (numbered in its first batch) while it waits for a balance a till holds, and that
+    till then waits for the serie: a deadlock, which Postgres ends by aborting one of the two,
+    maybe the import after all its work. Locked first, in the order every sale locks them, a
+    till only waits for the import, or the import for the till.
+    """
+    pairs = sorted({(t.store, x.sku) for t in tickets for x in t.lines})
+    conn.execute(
+        "select 1 from unnest(%s::text[], %s::text[]) as u(code, sku) "
+        "join stores s on s.code = u.code::char(4) join products p on p.sku = u.sku "
+        "join stock_balances b on b.store_id = s.store_id and b.product_id = p.product_id "
+        "order by b.product_id, b.store_id for update of b",
+        ([store for store, _ in pairs], [sku for _, sku in pairs]),
+    )
+
+
 def post_opening_stock(conn: psycopg.Connection, tickets: list[Ticket]) -> int:
     """One saldo inicial (kardex 16) per store: exactly the units the tickets sell, at cost.
 

@@ -146,6 +146,7 @@ def _load(
         skus = masterdata.create_products(
             conn, refs.skus_to_create & {x.sku for x in lines}, lines, options.supplier_ruc or ""
         )
+        loader.lock_balances(conn, tickets)
         openings = loader.post_opening_stock(conn, tickets) if options.opening_stock else 0
         batch: list[tuple[Ticket, int | None]] = []
         for position, ticket in enumerate(track(tickets), 1):

@@ -1,12 +1,16 @@
 import datetime as dt
+import threading
+import time
 from decimal import Decimal as D
 
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from erp_core.domain.documents import make_ruc
 from erp_core.domain.money import round_cents
+from erp_core.importer import loader
 from erp_core.importer.run import ImportOptions, import_sales_file
 from erp_core.pii import PiiVault
 from erp_core.services import catalog
@@ -321,7 +325,7 @@ def test_a_parquet_ticket_read_as_a_float_is_rejected_whole(conn, chain, tmp_pat
 
 
 def test_an_import_numbers_its_sales_gaplessly_and_the_tills_continue_after(conn, chain, tmp_path):
-    """The import numbers its series itself (one lock, one write of the last number)."""
+    """The import numbers through ``post_sales``: a refused ticket takes no number."""
     stock_up(conn, chain, "0001", "SKU0001", 10, "5.00")
     sell(conn, SaleRequest("till-1", "0001", [SaleLineInput("SKU0001", D(1))],
                            [PaymentInput("cash", D("11.80"))]))  # fmt: skip
@@ -388,3 +392,50 @@ def test_a_ticket_with_two_bad_lines_names_both_on_its_good_line(conn, chain, tm
     reasons = {r["line_number"]: r["reason"] for r in read_csv(rejects)}
     assert reasons["2"] == "ticket='A': se rechaza el ticket completo: vea las líneas 3, 4"
     assert reasons["3"].startswith("quantity='-1': debe ser mayor que cero")
+
+
+def test_a_till_selling_during_an_import_waits_and_neither_is_aborted(
+    db_url, conn, chain, tmp_path, monkeypatch
+):
+    """A till holds SKU0002's balance (mid-sale) when an import starts, then numbers on the
+    serie the import numbers on. The import locked its balances before its first sale, so it
+    waits for the till instead of holding the serie while it waits: no deadlock (Postgres would
+    abort one of the two, maybe the import after all its work)."""
+    for sku in ("SKU0001", "SKU0002"):
+        stock_up(conn, chain, "0001", sku, 10, "5.00")
+    conn.commit()
+    monkeypatch.setattr(loader, "BATCH", 1)  # ticket A numbers on B001 before B needs SKU0002
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "1", "11.80", "A"),
+        line("2026-03-10 10:00", "0001", "SKU0002", "1", "11.80", "B"),
+    ])  # fmt: skip
+    outcome = {}
+
+    def run_import():
+        try:
+            with psycopg.connect(db_url) as importer:
+                outcome["report"] = import_sales_file(importer, path, ImportOptions())
+        except psycopg.Error as error:
+            outcome["error"] = error
+
+    with psycopg.connect(db_url) as till, psycopg.connect(db_url, autocommit=True) as watch:
+        till.execute("select 1 from stock_balances join products using (product_id) "
+                     "where sku = 'SKU0002' for update")  # fmt: skip
+        thread = threading.Thread(target=run_import)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not watch.execute(
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+            "and datname = current_database()"
+        ).fetchone()[0]:
+            assert time.monotonic() < deadline, "the import never waited for the till"
+            time.sleep(0.05)
+        sold = sell(till, SaleRequest("till", "0001", [SaleLineInput("SKU0002", D(1))],
+                                      [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+        till.commit()
+        thread.join(30)
+    assert "error" not in outcome
+    assert outcome["report"].committed and outcome["report"].imported_tickets == 2
+    assert (sold.serie, sold.number) == ("B001", 1)  # the till numbered while the import waited
+    numbers = conn.execute("select channel, number from sales order by number").fetchall()
+    assert numbers == [("pos", 1), ("import", 2), ("import", 3)]
