@@ -126,7 +126,12 @@ def sell_many(
 
 
 def _post_batch(conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, tuple]]) -> list:
-    """One ``post_sales`` call: ``post_sale``'s arguments of each sale, as its parallel arrays."""
+    """One ``post_sales`` call: ``post_sale``'s arguments of each sale, as its parallel arrays.
+
+    A lone sale goes to ``post_sale``, which writes one sale for less (migration 0010).
+    """
+    if len(batch) == 1:
+        return [_sell_alone(conn, batch[0][1])]
     sales = [arguments for _, _, arguments in batch]
     line_sales, payment_sales = [], []
     for ordinal, arguments in enumerate(sales, 1):
