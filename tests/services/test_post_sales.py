@@ -69,6 +69,15 @@ def day_of_sales(store: str, customer: int) -> list:
     ]  # fmt: skip
 
 
+def stock_of(conn, sku: str) -> D:
+    """``sku``'s stock in store 0001."""
+    return conn.execute(
+        "select quantity from stock_balances join products using (product_id) "
+        "join stores using (store_id) where sku = %s and code = '0001'",
+        (sku,),
+    ).fetchone()[0]
+
+
 def with_import_price(request, sku: str, price: str):
     request.lines = [SaleLineInput(x.sku, x.quantity, D(price) if x.sku == sku else None)
                      for x in request.lines]  # fmt: skip
@@ -186,11 +195,7 @@ def test_a_key_claimed_before_or_twice_in_a_batch_answers_with_its_first_sale(
     assert outcomes[0] == first
     assert outcomes[1] == outcomes[2] and outcomes[1].number == 2
     assert conn.execute("select count(*) from sales").fetchone()[0] == 2
-    stock = conn.execute(
-        "select quantity from stock_balances join products using (product_id) "
-        "where sku = 'SKU0002' and store_id = 1"
-    ).fetchone()[0]
-    assert stock == D("16")
+    assert stock_of(conn, "SKU0002") == D("16")
 
 
 def test_a_batch_that_fails_whole_is_written_sale_by_sale(conn, chain, autocommit):
@@ -247,11 +252,7 @@ def test_the_writer_and_the_tills_sell_exactly_the_stock_to_concurrent_callers(d
         "order by k.kardex_id desc limit 1)"
     ).fetchone()[0]
     assert mismatched == 0
-    left = conn.execute(
-        "select quantity from stock_balances join products using (product_id) "
-        "where sku = 'SKU0003' and store_id = 1"
-    ).fetchone()[0]
-    assert left == 0
+    assert stock_of(conn, "SKU0003") == 0
 
 
 a_line = st.tuples(
