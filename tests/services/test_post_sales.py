@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from erp_core import db
 from erp_core.domain.money import line_amounts
-from erp_core.services import catalog
+from erp_core.services import catalog, sales
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.lookups import store_by_code
 from erp_core.services.sales import SaleLineInput, SaleResult, sell, sell_many
@@ -198,6 +198,18 @@ def test_a_key_claimed_before_or_twice_in_a_batch_answers_with_its_first_sale(
     assert stock_of(conn, "SKU0002") == D("16")
 
 
+def test_post_sales_refuses_a_key_given_twice_in_one_call(conn, chain):
+    """``sell_many`` never sends one (it waits for the next round); a direct call is refused."""
+    request = sale("twice", [("SKU0001", "1")], [("cash", "11.80")])
+    batch = [(n, request, sales._arguments(request)) for n in range(2)]
+    before = table_counts(conn)
+    conn.commit()
+    with pytest.raises(psycopg.errors.RaiseException, match="key is given twice"):
+        sales._post_batch(conn, batch)
+    conn.rollback()
+    assert table_counts(conn) == before
+
+
 def test_a_batch_that_fails_whole_is_written_sale_by_sale(conn, chain, autocommit):
     """Two sales given the same number (as an import's): the batch breaks the unique key; alone,
     the first is written and only the second fails."""
@@ -270,7 +282,7 @@ a_sale = st.tuples(
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(a_sale, min_size=1, max_size=12), st.integers(1, 6))
 def test_any_sales_in_any_batches_write_what_one_at_a_time_writes(
-    pg_server, template_db, sales, batch_size
+    pg_server, template_db, drawn_sales, batch_size
 ):
     """Stock runs out, products repeat across and within sales, some are refused: in batches of
     any size, ``sell_many`` writes in store 0002 what ``sell`` writes in store 0001."""
@@ -280,8 +292,8 @@ def test_any_sales_in_any_batches_write_what_one_at_a_time_writes(
             stocked_chain(conn)
             ruc = insert_customer(conn, "6")
             conn.commit()
-            alone = [priced_sale(f"a{n}", "0001", x, ruc) for n, x in enumerate(sales)]
-            batched = [priced_sale(f"b{n}", "0002", x, ruc) for n, x in enumerate(sales)]
+            alone = [priced_sale(f"a{n}", "0001", x, ruc) for n, x in enumerate(drawn_sales)]
+            batched = [priced_sale(f"b{n}", "0002", x, ruc) for n, x in enumerate(drawn_sales)]
             outcomes = []
             for request in alone:
                 try:

@@ -103,6 +103,7 @@ declare
     k integer;
     c integer;
     v_paid numeric;
+    v_keys integer;
 begin
     -- Claim the keys (each taking its sale's id); a key claimed before leaves its id null. With
     -- each sale its store and its customer.
@@ -117,12 +118,16 @@ begin
     )
     select array_agg(cl.sale_id order by k.i), array_agg(st.store_id order by k.i),
         array_agg(st.code order by k.i), array_agg(cu.doc_type order by k.i),
-        array_agg(cu.customer_id is not null order by k.i)
-    into s_ids, s_store_ids, s_store_codes, s_customer_docs, s_customer_found
+        array_agg(cu.customer_id is not null order by k.i), count(distinct k.key)
+    into s_ids, s_store_ids, s_store_codes, s_customer_docs, s_customer_found, v_keys
     from unnest(p_keys, p_store_codes, p_customer_ids) with ordinality as k(key, code, customer_id, i)
     left join claimed cl on cl.key = k.key
     left join stores st on length(k.code) <= 4 and st.code = k.code::char(4)
     left join customers cu on cu.customer_id = k.customer_id;
+
+    if v_keys <> n then  -- the second would be written under the first's sale id
+        raise exception 'post_sales: an idempotency key is given twice in one call';
+    end if;
 
     -- Each line's product and its promotion of the day; the balances of the sales to write,
     -- locked in (product, store) order, as every sale locks them: two sales never deadlock.
