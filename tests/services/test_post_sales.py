@@ -69,6 +69,16 @@ def day_of_sales(store: str, customer: int) -> list:
     ]  # fmt: skip
 
 
+def kardex_matches_balances(conn) -> bool:
+    """Each balance is its kardex's last running balance (quantity and value)."""
+    return not conn.execute(
+        "select count(*) from stock_balances b where row(b.quantity, b.total_value) is distinct "
+        "from (select row(k.balance_quantity, k.balance_value) from kardex k "
+        "where k.store_id = b.store_id and k.product_id = b.product_id "
+        "order by k.kardex_id desc limit 1)"
+    ).fetchone()[0]
+
+
 def stock_of(conn, sku: str) -> D:
     """``sku``'s stock in store 0001."""
     return conn.execute(
@@ -181,6 +191,8 @@ def test_each_refused_sale_names_what_sell_names_and_the_rest_are_written(conn, 
     assert after["idempotency_keys"] - before["idempotency_keys"] == len(goods)
     retried = sell_many(autocommit, [sale("r-paid", *good)])[0]  # the refused key is free
     assert isinstance(retried, SaleResult) and retried.number == len(goods) + 1
+    assert stock_of(conn, "SKU0001") == 17 - len(goods) - 1  # the retry's; not r-serie's
+    assert kardex_matches_balances(conn)
 
 
 def test_a_key_claimed_before_or_twice_in_a_batch_answers_with_its_first_sale(
@@ -258,12 +270,7 @@ def test_the_writer_and_the_tills_sell_exactly_the_stock_to_concurrent_callers(d
     refused = [x for x in outcomes if isinstance(x, InsufficientStock)]
     assert sold == list(range(1, 18))
     assert len(refused) == 48 - 17 and all(x.product == "SKU0003" for x in refused)
-    mismatched = conn.execute(
-        "select count(*) from stock_balances b where b.quantity <> (select k.balance_quantity "
-        "from kardex k where k.store_id = b.store_id and k.product_id = b.product_id "
-        "order by k.kardex_id desc limit 1)"
-    ).fetchone()[0]
-    assert mismatched == 0
+    assert kardex_matches_balances(conn)
     assert stock_of(conn, "SKU0003") == 0
 
 
@@ -276,6 +283,7 @@ a_sale = st.tuples(
     st.lists(a_line, min_size=1, max_size=4),
     st.sampled_from(["03", "01"]),
     st.booleans(),  # paid in full (else a cent short)
+    st.sampled_from([False, False, False, True]),  # on a serie the store does not have
 )
 
 
@@ -310,13 +318,14 @@ def test_any_sales_in_any_batches_write_what_one_at_a_time_writes(
             assert batch_refusals == refusals
             assert [type(x) for x in batch_outcomes] == [type(x) for x in outcomes]
             assert written(conn, "0002") == written(conn, "0001")
+            assert kardex_matches_balances(conn)
     finally:
         db.drop_database(pg_server, url)
 
 
 def priced_sale(key: str, store: str, drawn, ruc_customer: int):
     """The drawn sale, paid its total (computed as the service prices it) or a cent short."""
-    lines, doc_type, paid_in_full = drawn
+    lines, doc_type, paid_in_full, unknown_serie = drawn
     total = D("0.00")
     inputs = []
     for sku, quantity, import_price in lines:
@@ -324,8 +333,10 @@ def priced_sale(key: str, store: str, drawn, ruc_customer: int):
         discount = 15 if sku == "SKU0002" and not import_price else 0
         total += line_amounts(price or D("11.80"), quantity, "10", discount).line_total
         inputs.append(SaleLineInput(sku, quantity, price))
+    unknown = "F999" if doc_type == "01" else "B999"
     request = sale(key, [], [("cash", total if paid_in_full else total - D("0.01"))],
                    store=store, doc_type=doc_type,
-                   customer_id=ruc_customer if doc_type == "01" else None)  # fmt: skip
+                   customer_id=ruc_customer if doc_type == "01" else None,
+                   serie=unknown if unknown_serie else None)  # fmt: skip
     request.lines = inputs
     return request

@@ -93,7 +93,7 @@ declare
     -- per serie locked, in series_id order
     c_ids bigint[];
     c_last integer[];
-    u_first integer[];
+    u_first integer[];  -- the balances that written sales moved (their l_first)
     a sale_line_amount;
     m stock_issue;
     s integer;
@@ -159,6 +159,34 @@ begin
           and (pr.store_id is null or pr.store_id = s_store_ids[x.s])
           and p_sale_dates[x.s] between pr.starts_on and pr.ends_on
         order by pr.discount_pct desc limit 1) pr on true;
+
+    -- Each sale's serie (the terminal's, or the store's first of the type), locked after the
+    -- balances and in series_id order, as every sale locks them.
+    with resolved as (
+        select k.s, cs.series_id, cs.serie
+        from generate_subscripts(p_keys, 1) as k(s)
+        left join lateral (
+            select cs.series_id, cs.serie from comprobante_series cs
+            where s_ids[k.s] is not null
+              and cs.store_id = s_store_ids[k.s] and cs.doc_type = p_doc_types[k.s]::char(2)
+              and (p_series[k.s] is null
+                   or (length(p_series[k.s]) <= 4 and cs.serie = p_series[k.s]::char(4)))
+              and (p_series[k.s] is not null
+                   or cs.serie like case when p_doc_types[k.s] = '01' then 'F%' else 'B%' end)
+            order by cs.serie limit 1) cs on true
+    ),
+    locked as (
+        select cs.series_id, cs.last_number from comprobante_series cs
+        where cs.series_id = any(array(select r.series_id from resolved r))
+        order by cs.series_id
+        for update
+    )
+    select array_agg(r.series_id order by r.s), array_agg(r.serie order by r.s),
+        (select array_agg(l.series_id order by l.series_id) from locked l),
+        (select array_agg(l.last_number order by l.series_id) from locked l)
+    into s_series_ids, s_series, c_ids, c_last
+    from resolved r;
+    s_numbers := array_fill(null::integer, array[n]);
 
     s_ok := array_fill(false, array[n]);
     s_taxable := array_fill(0.00, array[n]);
@@ -251,10 +279,7 @@ begin
                 s_message[s] := format('insufficient stock of product %s', p_skus[i]);
                 s_detail[s] := jsonb_build_object('product', p_skus[i], 'store',
                     s_store_codes[s], 'stock', b_stock[k], 'requested', p_quantities[i]);
-                b_stock := keep_stock;
-                b_unit_costs := keep_unit_costs;
-                b_values := keep_values;
-                continue sales;
+                exit;
             end if;
             m := issue_at_average(p_quantities[i], b_stock[k], b_unit_costs[k], b_values[k]);
             l_moves[i] := m;
@@ -262,63 +287,38 @@ begin
             b_unit_costs[k] := m.balance_unit_cost;
             b_values[k] := m.balance_value;
         end loop;
-        s_ok[s] := true;
-    end loop;
-    if j <= n_lines or q <= n_payments then
-        raise exception 'post_sales: lines and payments must come in the order of their sales';
-    end if;
-
-    -- Each sale's serie (the terminal's, or the store's first of the type), locked in
-    -- series_id order; then the sales numbered in the order given.
-    with resolved as (
-        select k.s, cs.series_id, cs.serie
-        from generate_subscripts(p_keys, 1) as k(s)
-        left join lateral (
-            select cs.series_id, cs.serie from comprobante_series cs
-            where s_ok[k.s]
-              and cs.store_id = s_store_ids[k.s] and cs.doc_type = p_doc_types[k.s]::char(2)
-              and (p_series[k.s] is null
-                   or (length(p_series[k.s]) <= 4 and cs.serie = p_series[k.s]::char(4)))
-              and (p_series[k.s] is not null
-                   or cs.serie like case when p_doc_types[k.s] = '01' then 'F%' else 'B%' end)
-            order by cs.serie limit 1) cs on true
-    ),
-    locked as (
-        select cs.series_id, cs.last_number from comprobante_series cs
-        where cs.series_id = any(array(select r.series_id from resolved r))
-        order by cs.series_id
-        for update
-    )
-    select array_agg(r.series_id order by r.s), array_agg(r.serie order by r.s),
-        (select array_agg(l.series_id order by l.series_id) from locked l),
-        (select array_agg(l.last_number order by l.series_id) from locked l)
-    into s_series_ids, s_series, c_ids, c_last
-    from resolved r;
-    s_numbers := array_fill(null::integer, array[n]);
-    for s in 1 .. n loop
-        continue when not s_ok[s];
-        if s_series_ids[s] is null then
-            s_ok[s] := false;
+        -- numbered once valued (post_sale's order of refusals): a refused sale takes no number
+        c := array_position(c_ids, s_series_ids[s]);
+        if s_state[s] is not null then
+            null;
+        elsif c is null then
             s_state[s] := 'P0002';
             s_message[s] := format('no comprobante serie %s of type %s in store %s',
                 coalesce(p_series[s], '*'), p_doc_types[s], s_store_codes[s]);
-            continue;
-        end if;
-        c := array_position(c_ids, s_series_ids[s]);
-        if p_numbers[s] is null then
+        elsif p_numbers[s] is null then
             c_last[c] := c_last[c] + 1;
             s_numbers[s] := c_last[c];
-        elsif p_numbers[s] > c_last[c] then  -- taken under the serie's lock (imports)
+        elsif p_numbers[s] > c_last[c] then  -- taken by the caller under the serie's lock
             s_numbers[s] := p_numbers[s];
         else
-            s_ok[s] := false;
             s_state[s] := 'IL422';
             s_message[s] := format('number %s of serie %s was already taken', p_numbers[s],
                 p_series[s]);
             s_detail[s] := jsonb_build_object('field', 'number', 'value', p_numbers[s],
                 'reason', format('serie %s has numbered up to %s', p_series[s], c_last[c]));
         end if;
+        if s_state[s] is not null then  -- refused after its lines left: they come back
+            b_stock := keep_stock;
+            b_unit_costs := keep_unit_costs;
+            b_values := keep_values;
+            continue;
+        end if;
+        s_ok[s] := true;
     end loop;
+    if j <= n_lines or q <= n_payments then
+        raise exception 'post_sales: lines and payments must come in the order of their sales';
+    end if;
+
     -- the balances the written sales moved (the refused ones left theirs as they were)
     u_first := '{}';
     for i in 1 .. n_lines loop
