@@ -30,6 +30,7 @@ import subprocess
 import threading
 import time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
@@ -63,23 +64,34 @@ def prepare(url: str, clients: int) -> None:
         conn.execute("analyze")  # a production database has statistics; a fresh one not yet
 
 
+def sell_for(sell_one, index: int, seconds: float, round_no: int, start, keys: str) -> int:
+    """One POS terminal's loop: warm up (imports, prepared statements), wait for ``start()``,
+    then sell 3-line tickets for ``seconds``; returns how many it sold. ``keys`` prefixes the
+    idempotency keys, one prefix a way of selling (a key used twice would be a replay)."""
+    rng = random.Random(index * 1000 + round_no)
+    for warm in range(6):  # psycopg prepares a statement on its 5th execution
+        sell_one(ticket(rng, f"{keys}warm-{round_no}-{index}-{warm}", index))
+    start()
+    done = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sell_one(ticket(rng, f"{keys}-{round_no}-{index}-{done}", index))
+        done += 1
+    return done
+
+
 def terminal(url: str, index: int, seconds: float, round_no: int, ready, go, results) -> None:
-    """One POS terminal: connect and warm up (imports, prepared statements), then sell.
+    """One POS terminal process on its own connection.
 
     Autocommit, as a POS terminal's connection is: each sale is its own transaction.
     """
-    rng = random.Random(index * 1000 + round_no)
     with db.connect(url, autocommit=True) as conn:
-        for warm in range(6):  # psycopg prepares a statement on its 5th execution
-            sell(conn, ticket(rng, f"warm-{round_no}-{index}-{warm}", index))
-        ready.put(index)
-        go.wait()
-        done = 0
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            sell(conn, ticket(rng, f"bench-{round_no}-{index}-{done}", index))
-            done += 1
-        results.put(done)
+
+        def start() -> None:
+            ready.put(index)
+            go.wait()
+
+        results.put(sell_for(partial(sell, conn), index, seconds, round_no, start, "bench"))
 
 
 def ticket(rng: random.Random, key: str, terminal_index: int) -> SaleRequest:
@@ -145,14 +157,7 @@ def through_writer(url: str, clients: int, seconds: float, round_no: int, result
         start = threading.Barrier(clients)
 
         def terminal(index: int) -> None:
-            rng = random.Random(index * 1000 + round_no)
-            for warm in range(6):
-                writer.sell(ticket(rng, f"wwarm-{round_no}-{index}-{warm}", index))
-            start.wait()
-            deadline = time.monotonic() + seconds
-            while time.monotonic() < deadline:
-                writer.sell(ticket(rng, f"writer-{round_no}-{index}-{counts[index]}", index))
-                counts[index] += 1
+            counts[index] = sell_for(writer.sell, index, seconds, round_no, start.wait, "writer")
 
         threads = [threading.Thread(target=terminal, args=(i,)) for i in range(clients)]
         for thread in threads:

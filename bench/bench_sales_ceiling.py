@@ -49,7 +49,10 @@ def batch_script() -> str:
         f"'B' || lpad(:p{s}{n}::text, 5, '0')" for s in range(BATCH) for n in (1, 2, 3)
     )
     key = "'ceiling-' || :client_id || '-' || random()::text"
-    many = lambda value: "ARRAY[" + ", ".join([value] * BATCH) + "]"  # noqa: E731
+
+    def many(value: str) -> str:  # the same value for each sale of the batch
+        return "ARRAY[" + ", ".join([value] * BATCH) + "]"
+
     return f"""{picks}
 SELECT count(*) FROM post_sales(
     ARRAY[{", ".join(f"{key} || '-{s}'" for s in range(BATCH))}], {many("'0001'")},

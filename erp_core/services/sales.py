@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -60,6 +61,25 @@ class SaleResult:
     line_ids: list[int] = field(default_factory=list)
 
 
+class SaleArguments(NamedTuple):
+    """``post_sale``'s arguments, in its order; ``post_sales`` takes them as parallel arrays."""
+
+    key: str
+    store_code: str
+    doc_type: str
+    serie: str | None
+    sale_date: dt.date
+    sold_at: dt.datetime
+    customer_id: int | None
+    channel: str
+    skus: list[str]
+    quantities: list[Decimal]
+    unit_prices: list[Decimal | None]
+    payment_methods: list[str]
+    payment_amounts: list[Decimal]
+    number: int | None
+
+
 POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
@@ -71,7 +91,13 @@ def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
     connection outside a transaction that statement is the transaction: one round trip.
     """
     idempotency.check_key(request.idempotency_key)
-    arguments = _arguments(request)
+    return _post_sale(conn, request, _arguments(request))
+
+
+def _post_sale(
+    conn: psycopg.Connection, request: SaleRequest, arguments: SaleArguments
+) -> SaleResult:
+    """One ``post_sale`` call of checked arguments; a refusal raised as the service's error."""
     try:
         if conn.autocommit and conn.info.transaction_status == TransactionStatus.IDLE:
             row = conn.execute(POST_SALE, arguments).fetchone()
@@ -107,7 +133,7 @@ def sell_many(
     error is raised, and that transaction is lost.
     """
     results: list[SaleResult | Exception | None] = [None] * len(requests)
-    ready: list[tuple[int, SaleRequest, tuple]] = []
+    ready: list[tuple[int, SaleRequest, SaleArguments]] = []
     for index, request in enumerate(requests):
         try:
             idempotency.check_key(request.idempotency_key)
@@ -125,22 +151,26 @@ def sell_many(
     return results
 
 
-def _post_batch(conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, tuple]]) -> list:
+def _post_batch(
+    conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, SaleArguments]]
+) -> list:
     """One ``post_sales`` call: ``post_sale``'s arguments of each sale, as its parallel arrays.
 
     A lone sale goes to ``post_sale``, which writes one sale for less (migration 0010).
     """
     if len(batch) == 1:
-        return [_sell_alone(conn, batch[0][1])]
+        _, request, arguments = batch[0]
+        return [_sell_alone(conn, request, arguments)]
     sales = [arguments for _, _, arguments in batch]
-    line_sales, payment_sales = [], []
-    for ordinal, arguments in enumerate(sales, 1):
-        line_sales += [ordinal] * len(arguments[8])
-        payment_sales += [ordinal] * len(arguments[11])
-    # per sale: key, store, doc type, serie, date, sold at, customer, channel, number
-    columns = [[arguments[i] for arguments in sales] for i in (0, 1, 2, 3, 4, 5, 6, 7, 13)]
-    lines = [[value for arguments in sales for value in arguments[i]] for i in (8, 9, 10)]
-    payments = [[value for arguments in sales for value in arguments[i]] for i in (11, 12)]
+    line_sales = [ordinal for ordinal, x in enumerate(sales, 1) for _ in x.skus]
+    payment_sales = [ordinal for ordinal, x in enumerate(sales, 1) for _ in x.payment_methods]
+    per_sale = ("key", "store_code", "doc_type", "serie", "sale_date", "sold_at", "customer_id",
+                "channel", "number")  # fmt: skip
+    columns = [[getattr(x, name) for x in sales] for name in per_sale]
+    lines = [[v for x in sales for v in getattr(x, name)]
+             for name in ("skus", "quantities", "unit_prices")]  # fmt: skip
+    payments = [[v for x in sales for v in getattr(x, name)]
+                for name in ("payment_methods", "payment_amounts")]  # fmt: skip
     try:
         rows = conn.execute(
             POST_SALES, (*columns, line_sales, *lines, payment_sales, *payments)
@@ -148,7 +178,7 @@ def _post_batch(conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, tu
     except psycopg.Error:
         if conn.broken or not conn.autocommit:
             raise
-        return [_sell_alone(conn, request) for _, request, _ in batch]
+        return [_sell_alone(conn, request, arguments) for _, request, arguments in batch]
     outcomes: list = [None] * len(batch)
     for ordinal, *written, state, detail in rows:
         request = batch[ordinal - 1][1]
@@ -158,14 +188,16 @@ def _post_batch(conn: psycopg.Connection, batch: list[tuple[int, SaleRequest, tu
     return outcomes
 
 
-def _sell_alone(conn: psycopg.Connection, request: SaleRequest) -> SaleResult | Exception:
+def _sell_alone(
+    conn: psycopg.Connection, request: SaleRequest, arguments: SaleArguments
+) -> SaleResult | Exception:
     try:
-        return sell(conn, request)
+        return _post_sale(conn, request, arguments)
     except (InvalidInput, NotFound, InsufficientStock, psycopg.Error) as error:
         return error
 
 
-def _arguments(req: SaleRequest) -> tuple:
+def _arguments(req: SaleRequest) -> SaleArguments:
     """``post_sale``'s arguments, after the checks that need no data (one row each)."""
     if req.doc_type not in (BOLETA, FACTURA):
         raise InvalidInput("doc_type", req.doc_type, "must be 03 (boleta) or 01 (factura)")
@@ -190,7 +222,7 @@ def _arguments(req: SaleRequest) -> tuple:
         quantities.append(positive_quantity(line.quantity, "quantity", row))
     _check_payments(req.payments)
     sold_at = req.sold_at or now()
-    return (
+    return SaleArguments(
         req.idempotency_key, req.store_code, req.doc_type, req.serie, business_date(sold_at),
         sold_at, req.customer_id, req.channel, [line.sku for line in req.lines], quantities,
         [line.unit_price for line in req.lines], [p.method for p in req.payments],
