@@ -43,6 +43,7 @@ test: lint
 
 bench-sales: setup
 	uv run python bench/bench_sales.py
+	uv run python bench/work_per_transaction.py
 
 # The server's own ceiling for a sale (pgbench's C client calls post_sale), beside tpcb-like.
 bench-sales-ceiling: setup
