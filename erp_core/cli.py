@@ -18,6 +18,7 @@ from erp_core.domain.money import format_pen, format_qty
 
 app = typer.Typer(
     cls=RootGroup,
+    add_completion=False,  # its options' help is English, in Typer's code
     help="InnovaLogix Analytics: núcleo del ERP, cadena de demostración y pipeline.",
     no_args_is_help=True,
 )

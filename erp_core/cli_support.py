@@ -1,5 +1,5 @@
-"""What every ``innovalogix`` command shares: the root group's error handling, Spanish usage
-errors and the date format people type (dd/mm/aaaa)."""
+"""What every ``innovalogix`` command shares: the root group's error handling and the date
+format people type (dd/mm/aaaa). Typer's own words are made Spanish by ``cli_spanish``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from erp_core import db
+from erp_core import cli_spanish, db
+
+cli_spanish.install()  # every command module imports this one: Typer speaks Spanish in all
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 DATE_METAVAR = "DD/MM/AAAA"
@@ -35,18 +37,6 @@ class RootGroup(TyperGroup):
             raise typer.Exit(code=1) from None
 
 
-class BadValue(typer.BadParameter):
-    """A usage error about one option's value, framed in Spanish (Typer frames it in English)."""
-
-    def format_message(self) -> str:
-        hint = self.param_hint or (self.param.get_error_hint() if self.param else None)
-        if hint is None:
-            return f"Valor inválido: {self.message}"
-        if not isinstance(hint, str):
-            hint = " / ".join(repr(h) for h in hint)
-        return f"Valor inválido para {hint}: {self.message}"
-
-
 def parse_date(text: str) -> dt.date:
     """A date as shown in Peru, ``dd/mm/aaaa``, or ISO ``aaaa-mm-dd``; a Typer ``parser``."""
     for pattern in DATE_FORMATS:
@@ -54,4 +44,4 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise BadValue(f"«{text}» no es una fecha válida: use dd/mm/aaaa (o aaaa-mm-dd)")
+    raise typer.BadParameter(f"«{text}» no es una fecha válida: use dd/mm/aaaa (o aaaa-mm-dd)")

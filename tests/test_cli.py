@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from erp_core import db, reports
 from erp_core.cli import app
+from erp_core.cli_spanish import spanish_error
 from erp_core.pii import PiiVault
 from erp_core.settings import get_settings
 from tests.importer.files import line, write_csv
@@ -96,3 +97,47 @@ def test_the_help_is_in_spanish(command, spanish):
         env={**os.environ, "COLUMNS": "200"},
     ).stdout  # fmt: skip
     assert spanish in out
+
+
+def _innovalogix(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(INNOVALOGIX), *args], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+
+
+def test_typers_own_words_are_spanish_too():
+    out = _innovalogix("--help").stdout
+    for spanish in ("Uso: innovalogix", "Opciones", "Comandos", "Muestra esta ayuda y termina."):
+        assert spanish in out
+    for english in ("Usage", "Options", "Commands", "Show this message", "completion"):
+        assert english not in out
+    out = _innovalogix("demo-data", "--help").stdout
+    assert "[por defecto: 42]" in out and "default" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "spanish"),
+    [
+        (["stock", "--sumary"], "No existe la opción: --sumary (opciones posibles: --no-summary"),
+        (["import-sales"], "Falta el argumento 'file'."),
+        (["import-sales", "a.csv", "b.csv"], "Sobran argumentos: (b.csv)"),
+        (["demo-data", "--seed"], "La opción '--seed' requiere un valor."),
+        (["stock", "--summary=sí"], "La opción '--summary' no lleva valor."),
+        (["demo-data", "--scale", "xl"], "Valor inválido para '--scale': 'xl' no es uno de"),
+        (["nada"], "No existe el comando 'nada'."),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_a_usage_error_is_told_in_spanish(args, spanish):
+    result = _innovalogix(*args)
+    said = " ".join(result.stderr.replace("│", " ").split())  # Typer boxes it in a panel
+    assert result.returncode == 2, said
+    assert spanish in said
+    assert "Try " not in said and "Usage" not in said and "Error" in said
+    if "Uso: innovalogix" in said:  # Typer adds the way to the help when it knows the command
+        assert "Pruebe 'innovalogix" in said and "para ver la ayuda." in said
+
+
+def test_a_usage_error_of_an_unknown_shape_stays_as_it_was():
+    assert spanish_error("Something new went wrong.") == "Something new went wrong."

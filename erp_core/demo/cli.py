@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from erp_core import db
-from erp_core.cli_support import DATE_METAVAR, BadValue, parse_date
+from erp_core.cli_support import DATE_METAVAR, parse_date
 from erp_core.demo.generate import DemoDataError, Summary, default_end_date, generate
 from erp_core.demo.scales import SCALES
 from erp_core.domain.money import format_pen
@@ -39,9 +39,9 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise BadValue(f"«{text}» no es un número entero") from None
+        raise typer.BadParameter(f"«{text}» no es un número entero") from None
     if value < 0:
-        raise BadValue(f"{value} es negativo: la semilla debe ser 0 o mayor")
+        raise typer.BadParameter(f"{value} es negativo: la semilla debe ser 0 o mayor")
     return value
 
 
@@ -71,7 +71,7 @@ def demo_data(
     chosen = SCALES[scale.value]
     latest = default_end_date()
     if end_date and end_date > latest:
-        raise BadValue(
+        raise typer.BadParameter(
             f"{end_date:%d/%m/%Y} es posterior a ayer en Lima ({latest:%d/%m/%Y}): "
             "la historia no puede tener ventas futuras",
             param_hint="--end-date",

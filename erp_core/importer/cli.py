@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from erp_core import db
-from erp_core.cli_support import BadValue
 from erp_core.domain.documents import is_valid_ruc
 from erp_core.importer.render import print_report
 from erp_core.importer.run import ImportOptions, import_sales_file
@@ -40,9 +39,11 @@ def import_sales(
 ) -> None:
     """Import historical sales (see docs/IMPORT.md); all or nothing unless --reject-file."""
     if supplier_ruc is not None and not create_missing:
-        raise BadValue("solo se usa con --create-missing", param_hint=SUPPLIER_OPTION)
+        raise typer.BadParameter("solo se usa con --create-missing", param_hint=SUPPLIER_OPTION)
     if supplier_ruc is not None and not is_valid_ruc(supplier_ruc):
-        raise BadValue(f"«{supplier_ruc}» no es un RUC válido", param_hint=SUPPLIER_OPTION)
+        raise typer.BadParameter(
+            f"«{supplier_ruc}» no es un RUC válido", param_hint=SUPPLIER_OPTION
+        )
     console = Console()
     options = ImportOptions(create_missing, supplier_ruc, opening_stock, reject_file)
     try:
