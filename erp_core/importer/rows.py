@@ -22,6 +22,7 @@ from erp_core.importer.report import Rejection, shown
 from erp_core.importer.source import SourceRow
 from erp_core.services.errors import InvalidInput
 from erp_core.services.lookups import positive_quantity
+from erp_core.services.moments import FUTURE_TOLERANCE
 from erp_core.services.sales import PAYMENT_METHODS
 from erp_core.timeutil import LIMA, business_date
 
@@ -164,11 +165,19 @@ def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
         row.reject(
             "date", "no es una fecha ISO (2026-03-10) ni una fecha y hora (2026-03-10 14:30)"
         )
-    elif business_date(at) > business_date(now):
+    elif at > now + FUTURE_TOLERANCE:
+        if business_date(at) == business_date(now) and _date_only(value):
+            return now  # today's ticket with no time: placed now, not at a noon yet to come
         row.reject("date", "es una fecha futura")
     elif at < EARLIEST:
         row.reject("date", "es anterior al 01/01/2000: revise el año")
     return at
+
+
+def _date_only(value) -> bool:
+    if isinstance(value, dt.date):
+        return not isinstance(value, dt.datetime)
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()) is not None
 
 
 def _as_datetime(value) -> dt.datetime | None:

@@ -19,7 +19,8 @@ from erp_core.services.lookups import (
     products_by_sku,
     store_by_code,
 )
-from erp_core.timeutil import business_date, now
+from erp_core.services.moments import moment, partition_for
+from erp_core.timeutil import business_date
 
 INTERNAL_DOC = "00"  # SUNAT table 10: otros (an internal adjustment document)
 SHRINKAGE_OPS = {"merma": OP_SHRINKAGE, "desmedro": OP_DAMAGE}
@@ -51,13 +52,13 @@ def _adjustment_line(conn, adjustment_id: int, product_id: int, delta, movement)
 
 
 def _run(conn, key: str, operation: str, store_code: str, lines, at, body) -> int:
-    with conn.transaction():
+    at = moment(at, "at")
+    with partition_for("at", at), conn.transaction():
         stored = idempotency.claim(conn, key, operation)
         if stored is not None:
             return stored["adjustment_id"]
         if not lines:
             raise InvalidInput("lines", [], "needs at least one line")
-        at = at or now()
         store = store_by_code(conn, store_code)
         products = products_by_sku(conn, [line.sku for line in lines])
         ledger = StockLedger.lock(

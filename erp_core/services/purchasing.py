@@ -19,7 +19,8 @@ from erp_core.services.lookups import (
     products_by_sku,
     store_by_code,
 )
-from erp_core.timeutil import business_date, now
+from erp_core.services.moments import moment, partition_for
+from erp_core.timeutil import business_date
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,11 @@ def receive_goods(
     purchase_order_id: int | None = None,
 ) -> int:
     """Receive goods (with the supplier's guía de remisión): kardex 02, new average cost."""
-    with conn.transaction():
+    received_at = moment(received_at, "received_at")
+    with partition_for("received_at", received_at), conn.transaction():
         stored = idempotency.claim(conn, idempotency_key, "goods_receipt")
         if stored is not None:
             return stored["goods_receipt_id"]
-        received_at = received_at or now()
         quantities = _check_lines(lines)
         supplier_id = _supplier_id(conn, supplier_ruc)
         store = store_by_code(conn, store_code)

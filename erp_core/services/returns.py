@@ -15,8 +15,9 @@ from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import positive_quantity
+from erp_core.services.moments import moment, partition_for
 from erp_core.services.numbering import next_number
-from erp_core.timeutil import business_date, now
+from erp_core.timeutil import business_date
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,17 @@ class ReturnRequest:
 
 def return_sale(conn: psycopg.Connection, request: ReturnRequest) -> int:
     """Record a return against a sale; refunds pro rata of what the line was paid."""
-    with conn.transaction():
+    returned_at = moment(request.returned_at, "returned_at")
+    with partition_for("returned_at", returned_at), conn.transaction():
         stored = idempotency.claim(conn, request.idempotency_key, "return")
         if stored is not None:
             return stored["return_id"]
-        return_id = _return(conn, request)
+        return_id = _return(conn, request, returned_at)
         idempotency.record(conn, request.idempotency_key, {"return_id": return_id})
         return return_id
 
 
-def _return(conn: psycopg.Connection, req: ReturnRequest) -> int:
-    returned_at = req.returned_at or now()
+def _return(conn: psycopg.Connection, req: ReturnRequest, returned_at: dt.datetime) -> int:
     return_date = business_date(returned_at)
     if not req.lines:
         raise InvalidInput("lines", [], "a return needs at least one line")

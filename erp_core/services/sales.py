@@ -15,7 +15,8 @@ from erp_core.domain.documents import BOLETA, FACTURA, InvalidDocument, check_se
 from erp_core.services import idempotency
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.lookups import positive_quantity
-from erp_core.timeutil import business_date, now
+from erp_core.services.moments import missing_partition, moment
+from erp_core.timeutil import business_date
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
 MAX_CORRELATIVO = 99_999_999  # a comprobante's correlativo has at most 8 digits (SUNAT)
@@ -105,7 +106,7 @@ def _post_sale(
             with conn.transaction():
                 row = conn.execute(POST_SALE, arguments).fetchone()
     except psycopg.Error as error:
-        refusal = _refusal(error, request)
+        refusal = _refusal(error, request) or missing_partition(error, "sold_at", arguments.sold_at)
         if refusal is None:
             raise
         raise refusal from None
@@ -221,7 +222,7 @@ def _arguments(req: SaleRequest) -> SaleArguments:
             raise InvalidInput("sku", line.sku, "must be a product's SKU", row)
         quantities.append(positive_quantity(line.quantity, "quantity", row))
     _check_payments(req.payments)
-    sold_at = req.sold_at or now()
+    sold_at = moment(req.sold_at, "sold_at")
     return SaleArguments(
         req.idempotency_key, req.store_code, req.doc_type, req.serie, business_date(sold_at),
         sold_at, req.customer_id, req.channel, [line.sku for line in req.lines], quantities,

@@ -14,7 +14,8 @@ from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
-from erp_core.timeutil import business_date, now
+from erp_core.services.moments import moment, partition_for
+from erp_core.timeutil import business_date
 
 TRANSFER_SERIE = "T001"
 
@@ -34,11 +35,11 @@ def dispatch_transfer(
     dispatched_at: dt.datetime | None = None,
 ) -> int:
     """Send goods to another store; they are in transit until received."""
-    with conn.transaction():
+    dispatched_at = moment(dispatched_at, "dispatched_at")
+    with partition_for("dispatched_at", dispatched_at), conn.transaction():
         stored = idempotency.claim(conn, idempotency_key, "transfer_dispatch")
         if stored is not None:
             return stored["transfer_id"]
-        dispatched_at = dispatched_at or now()
         if not lines:
             raise InvalidInput("lines", [], "a transfer needs at least one line")
         origin, destination = store_by_code(conn, from_store), store_by_code(conn, to_store)
@@ -97,11 +98,11 @@ def receive_transfer(
     received_at: dt.datetime | None = None,
 ) -> int:
     """Receive a transfer in the destination at the cost it was dispatched with."""
-    with conn.transaction():
+    received_at = moment(received_at, "received_at")
+    with partition_for("received_at", received_at), conn.transaction():
         stored = idempotency.claim(conn, idempotency_key, "transfer_receipt")
         if stored is not None:
             return stored["transfer_id"]
-        received_at = received_at or now()
         row = conn.execute(
             "select t.to_store_id, s.code, t.status, t.number from transfers t "
             "join stores s on s.store_id = t.to_store_id where transfer_id = %s for update of t",

@@ -28,7 +28,14 @@ def test_datetime_without_zone_is_lima_time_and_date_only_is_noon():
 
 def test_a_sale_of_today_is_not_in_the_future_even_before_noon():
     early = dt.datetime(2026, 11, 28, 13, 0, tzinfo=dt.UTC)  # 08:00 in Lima
-    assert parse_row(SourceRow(2, {**GOOD, "date": "2026-11-28"}), early, False).sold_at.day == 28
+    assert parse_row(SourceRow(2, {**GOOD, "date": "2026-11-28"}), early, False).sold_at == early
+
+
+def test_a_time_later_today_is_in_the_future():
+    early = dt.datetime(2026, 11, 28, 13, 0, tzinfo=dt.UTC)  # 08:00 in Lima
+    (rejection,) = parse_row(SourceRow(2, {**GOOD, "date": "2026-11-28 09:00"}), early, False)
+    assert (rejection.field, rejection.reason) == ("date", "es una fecha futura")
+    assert parse_row(SourceRow(2, {**GOOD, "date": "2026-11-28 08:04"}), early, False).sold_at
 
 
 def test_defaults_and_normalizations():
