@@ -6,14 +6,19 @@ costs the server a fraction of one statement each (migration 0010 has the figure
 process that takes sales from many terminals (the REST API, a store's till server) gives each
 caller ``SalesWriter.sell``, which answers exactly as ``sales.sell`` does.
 
-No timer: a writer thread takes every sale waiting when it is free, so an idle writer answers a
-lone sale at once, and a busy one gathers what arrived while it wrote the last batch.
+A free writer thread takes every sale waiting; if that is fewer than ``fill``, it waits up to
+``linger`` seconds for more. Terminals that each wait for their own sale arrive a few at a time
+(8 of them through 2 connections: batches of 2.5 on average), and a batch of 4 costs the server
+0.6 ms a sale against 1.4 ms for a lone one: lingering 0.5 ms for a fourth sale took 8
+terminals from 1,454 to 1,812 sales a second (3 alternating rounds; 0.3 ms: 1,598, 2 ms:
+1,667, filling to 6: 1,500). A lone sale on a quiet server waits those 0.5 ms more.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from erp_core import db
@@ -26,12 +31,17 @@ class SalesWriter:
     """Writes sales given by any number of threads, in batches, over ``connections`` connections.
 
     Each sale is its own: refused alone (its caller gets the error ``sell`` raises), committed
-    with its batch. Use as a context manager, or ``close()`` when done.
+    with its batch. A free writer waits up to ``linger`` seconds until ``fill`` sales are
+    waiting (``linger=0``: it takes what waits). Use as a context manager, or ``close()``.
     """
 
-    def __init__(self, url: str | None = None, connections: int = 1, max_batch: int = 32):
+    def __init__(
+        self, url: str | None = None, connections: int = 1, max_batch: int = 32,
+        fill: int = 4, linger: float = 0.0005,
+    ):  # fmt: skip
         self._url = url
         self._max_batch = max_batch
+        self._fill, self._linger = fill, linger
         self._closed = False
         self._waiting: queue.SimpleQueue = queue.SimpleQueue()
         self._conns = [db.connect(url, autocommit=True) for _ in range(connections)]
@@ -66,6 +76,11 @@ class SalesWriter:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
+    def _next(self, until: float | None):
+        """The next waiting item; with ``until``, wait for one until then (else none waits)."""
+        left = until - time.monotonic() if until is not None else 0
+        return self._waiting.get(timeout=left) if left > 0 else self._waiting.get_nowait()
+
     def _write(self, n: int) -> None:
         """Writer thread ``n``, on connection ``n``: batch after batch until told to stop."""
         while True:
@@ -73,9 +88,10 @@ class SalesWriter:
             if item is _STOP:
                 return
             batch = [item]
+            until = time.monotonic() + self._linger
             while len(batch) < self._max_batch:
                 try:
-                    item = self._waiting.get_nowait()
+                    item = self._next(until if len(batch) < self._fill else None)
                 except queue.Empty:
                     break
                 if item is _STOP:

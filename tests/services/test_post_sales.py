@@ -274,6 +274,37 @@ def test_the_writer_and_the_tills_sell_exactly_the_stock_to_concurrent_callers(d
     assert stock_of(conn, "SKU0003") == 0
 
 
+def sale_transactions(conn, numbers) -> list[int]:
+    """The transaction that wrote each sale (a batch is one transaction), by comprobante number."""
+    conn.commit()
+    return [conn.execute("select xmin::text::bigint from sales where number = %s", (n,))
+            .fetchone()[0] for n in numbers]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fill", "linger", "batches"), [(3, 30.0, 1), (3, 0.0, 3), (2, 1.0, 2)])
+def test_a_free_writer_lingers_for_company_until_its_batch_is_filled(
+    db_url, conn, chain, fill, linger, batches
+):
+    """Sales given 0.2 s apart to an idle writer: lingering, it waits for ``fill`` of them and
+    writes them together, or for ``linger`` at most (the third with a fill of 2); without, each
+    is written alone."""
+    results = {}
+
+    def caller(k: int) -> None:
+        results[k] = writer.sell(sale(f"l{k}", [("SKU0001", "1")], [("cash", "11.80")]))
+
+    with SalesWriter(db_url, connections=1, fill=fill, linger=linger) as writer:
+        threads = [threading.Thread(target=caller, args=(k,)) for k in range(3)]
+        for thread in threads:
+            thread.start()
+            thread.join(timeout=0.2)
+        for thread in threads:
+            thread.join(timeout=20)  # a linger of 30 s would outlast this
+        assert len(results) == 3
+    transactions = sale_transactions(conn, [results[k].number for k in range(3)])
+    assert len(set(transactions)) == batches
+
+
 a_line = st.tuples(
     st.sampled_from(["SKU0001", "SKU0002", "SKU0003"]),
     st.decimals("0.5", "9", places=1),
