@@ -6,7 +6,7 @@ from erp_core import db, migrate
 
 SALE_FUNCTIONS = ("claim_sale", "record_sale", "post_sale", "sale_line_amounts",
                   "issue_at_average", "next_comprobante_number",
-                  "register_comprobante_number", "post_sales")  # fmt: skip
+                  "register_comprobante_number", "post_sales", "sale_refusal")  # fmt: skip
 
 
 def sale_functions(url: str) -> list[str]:
@@ -34,15 +34,28 @@ def post_sale_arguments(url: str) -> int:
         ]
 
 
+def functions_asking_sale_refusal(url: str) -> list[str]:
+    with db.connect(url) as conn:
+        rows = conn.execute(
+            "select proname from pg_proc where prosrc like '%%sale_refusal(%%' order by 1"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     config = migrate.alembic_config(db_url)
     head = ["issue_at_average", "next_comprobante_number", "post_sale", "post_sales",
-            "register_comprobante_number", "sale_line_amounts"]  # fmt: skip
+            "register_comprobante_number", "sale_line_amounts", "sale_refusal"]  # fmt: skip
     assert sale_functions(db_url) == head
     assert codes_checked_for_length(db_url) == 4
     assert post_sale_arguments(db_url) == 14  # a number taken by the caller (0009)
+    assert functions_asking_sale_refusal(db_url) == ["post_sale", "post_sales"]
+    command.downgrade(config, "0010")  # the refusal rules in one text (0011)
+    assert sale_functions(db_url) == [f for f in head if f != "sale_refusal"]
+    assert functions_asking_sale_refusal(db_url) == []
+    assert codes_checked_for_length(db_url) == 4
     command.downgrade(config, "0009")  # sales in batches (0010)
-    before_batches = [f for f in head if f != "post_sales"]
+    before_batches = [f for f in head if f not in ("post_sales", "sale_refusal")]
     assert sale_functions(db_url) == before_batches
     command.downgrade(config, "0008")
     assert sale_functions(db_url) == [f for f in before_batches

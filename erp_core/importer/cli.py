@@ -9,13 +9,15 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from erp_core import db
+from erp_core import cli_spanish, db
 from erp_core.domain.documents import is_valid_ruc
 from erp_core.importer.render import print_report
 from erp_core.importer.run import ImportOptions, import_sales_file
 from erp_core.importer.source import SourceError
 
 SUPPLIER_OPTION = "--supplier-ruc"
+
+cli_spanish.install()  # usage errors in Spanish, also where this command runs alone
 
 
 def import_sales(

@@ -20,7 +20,7 @@ from erp_core.timeutil import business_date
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
 MAX_CORRELATIVO = 99_999_999  # a comprobante's correlativo has at most 8 digits (SUNAT)
-IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in post_sale (migration 0005)
+IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in sale_refusal (migration 0011)
 
 
 @dataclass(frozen=True)
