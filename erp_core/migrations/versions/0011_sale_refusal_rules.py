@@ -15,7 +15,7 @@ Create Date: 2026-12-06
 
 from alembic import op
 
-from erp_core.migration_text import revision_module
+from erp_core.migration_text import between, revision_module
 
 revision = "0011"
 down_revision = "0010"
@@ -65,34 +65,8 @@ POST_SALE_DECLARE_NEW = """    v_number integer;
     v_refusal sale_refusal;
 begin
 """
-POST_SALE_RULES = """    if p_customer_id is not null then
-        select c.doc_type into v_customer_doc from customers c where c.customer_id = p_customer_id;
-        if not found then
-            raise exception using errcode = 'IL404',
-                message = format('customer %s not found', p_customer_id),
-                detail = jsonb_build_object('entity', 'customer', 'key', p_customer_id);
-        end if;
-    end if;
-    if p_doc_type = '01' and v_customer_doc is distinct from '6' then  -- factura needs a RUC
-        raise exception using errcode = 'IL422', message = 'a factura requires a customer with RUC',
-            detail = jsonb_build_object('field', 'customer_id', 'value', p_customer_id,
-                'reason', 'a factura requires a customer with RUC');
-    end if;
-    if p_doc_type = '03' and v_total > 700 and p_customer_id is null then
-        raise exception using errcode = 'IL422', message = 'the buyer must be identified',
-            detail = jsonb_build_object('field', 'customer_id', 'value', null,
-                'reason', format('a boleta of S/ %s (over S/ 700) must identify the buyer',
-                    to_char(v_total, 'FM999,999,999,990.00')));
-    end if;
-    foreach v_amount in array p_payment_amounts loop
-        v_paid := v_paid + round(v_amount, 2);
-    end loop;
-    if v_paid <> v_total then
-        raise exception using errcode = 'IL422', message = 'payments must add up to the total',
-            detail = jsonb_build_object('field', 'payments', 'value', v_paid::text,
-                'reason', format('payments must add up to the total %s', v_total));
-    end if;
-"""
+# The rules as 0005 wrote them in post_sale: from the customer's check to the valuation.
+POST_SALE_RULES = ("    if p_customer_id is not null then\n", "\n    -- Value each line")
 POST_SALE_RULES_NEW = """    if p_customer_id is not null then
         select c.doc_type into v_customer_doc from customers c where c.customer_id = p_customer_id;
         v_customer_found := found;
@@ -115,35 +89,11 @@ POST_SALES_DECLARE_NEW = """    v_keys integer;
     r sale_refusal;
 begin
 """
-POST_SALES_RULES = """        if p_customer_ids[s] is not null and not s_customer_found[s] then
-            s_state[s] := 'IL404';
-            s_message[s] := format('customer %s not found', p_customer_ids[s]);
-            s_detail[s] := jsonb_build_object('entity', 'customer', 'key', p_customer_ids[s]);
-            continue;
-        end if;
-        if p_doc_types[s] = '01' and s_customer_docs[s] is distinct from '6' then
-            s_state[s] := 'IL422';
-            s_message[s] := 'a factura requires a customer with RUC';
-            s_detail[s] := jsonb_build_object('field', 'customer_id', 'value', p_customer_ids[s],
-                'reason', 'a factura requires a customer with RUC');
-            continue;
-        end if;
-        if p_doc_types[s] = '03' and s_total[s] > 700 and p_customer_ids[s] is null then
-            s_state[s] := 'IL422';
-            s_message[s] := 'the buyer must be identified';
-            s_detail[s] := jsonb_build_object('field', 'customer_id', 'value', null,
-                'reason', format('a boleta of S/ %s (over S/ 700) must identify the buyer',
-                    to_char(s_total[s], 'FM999,999,999,990.00')));
-            continue;
-        end if;
-        if v_paid <> s_total[s] then
-            s_state[s] := 'IL422';
-            s_message[s] := 'payments must add up to the total';
-            s_detail[s] := jsonb_build_object('field', 'payments', 'value', v_paid::text,
-                'reason', format('payments must add up to the total %s', s_total[s]));
-            continue;
-        end if;
-"""
+# ... and as 0010 wrote them in post_sales: from the customer's check to the valuation.
+POST_SALES_RULES = (
+    "        if p_customer_ids[s] is not null and not s_customer_found[s] then\n",
+    "        keep_stock := b_stock;",
+)
 POST_SALES_RULES_NEW = """        r := sale_refusal(p_doc_types[s], p_customer_ids[s], s_customer_found[s],
             s_customer_docs[s], s_total[s], v_paid);  -- migration 0011
         if r.state is not null then
@@ -175,14 +125,20 @@ def _post_sales_of_0010() -> str:
     return revision_module("0010_post_sales.py").SCHEMA
 
 
+def _with_sale_refusal(text: str, declare: tuple[str, str], rules: tuple[str, str],
+                       new_rules: str) -> str:  # fmt: skip
+    return _replaced(text, [declare, (between(text, *rules), new_rules)])
+
+
 def upgrade() -> None:
     op.execute(SALE_REFUSAL)
     op.execute(f"drop function post_sale({POST_SALE_ARGUMENTS})")
-    op.execute(_replaced(_post_sale_of_0009(), [(POST_SALE_DECLARE, POST_SALE_DECLARE_NEW),
-                                                (POST_SALE_RULES, POST_SALE_RULES_NEW)]))  # fmt: skip
+    op.execute(_with_sale_refusal(_post_sale_of_0009(), (POST_SALE_DECLARE, POST_SALE_DECLARE_NEW),
+                                  POST_SALE_RULES, POST_SALE_RULES_NEW))  # fmt: skip
     op.execute(f"drop function post_sales({POST_SALES_ARGUMENTS})")
-    op.execute(_replaced(_post_sales_of_0010(), [(POST_SALES_DECLARE, POST_SALES_DECLARE_NEW),
-                                                 (POST_SALES_RULES, POST_SALES_RULES_NEW)]))  # fmt: skip
+    op.execute(_with_sale_refusal(_post_sales_of_0010(),
+                                  (POST_SALES_DECLARE, POST_SALES_DECLARE_NEW),
+                                  POST_SALES_RULES, POST_SALES_RULES_NEW))  # fmt: skip
 
 
 def downgrade() -> None:
