@@ -27,7 +27,6 @@ SPANISH = {
     "[required]": "[obligatorio]",
     "(deprecated) ": "(obsoleto) ",
     "(dynamic)": "(dinámico)",
-    "Error": "Error",
     "Try [blue]'{command_path} {help_option}'[/] for help.": (
         "Pruebe [blue]'{command_path} {help_option}'[/] para ver la ayuda."
     ),
