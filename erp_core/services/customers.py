@@ -18,6 +18,7 @@ from erp_core.domain.documents import DOC_TYPE_NAMES, RUC, InvalidDocument, norm
 from erp_core.pii import VERSION_BYTES, PiiVault, normalize_email, phone_e164
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
+from erp_core.services.moments import moment
 
 CANCELLED_NAME = "[cancelado]"
 MAX_NAME_LENGTH = 200
@@ -80,6 +81,7 @@ def register_customer(
     fiscal records point to) is unblocked with the new data, without the old consent.
     """
     clean = validate_customer(customer)
+    at = moment(at, "at")
     blind_index = vault.blind_index(clean.doc_type, clean.doc_number)
     with conn.transaction():
         if idempotency_key:
@@ -198,6 +200,7 @@ def record_consent(
     source: str = "pos",
 ) -> None:
     """Record marketing consent given or revoked, with its date (Ley 29733 requires both)."""
+    at = moment(at, "at")
     with conn.transaction():
         is_blocked, _ = _lock_customer(conn, customer_id)
         if granted and is_blocked:
@@ -217,6 +220,7 @@ def cancel_customer(
     The row and the encrypted document stay, because fiscal records (comprobantes) reference
     the customer and must be kept for years. Cancelling twice changes nothing.
     """
+    at = moment(at, "at")
     with conn.transaction():
         is_blocked, has_consent = _lock_customer(conn, customer_id)
         if is_blocked:

@@ -1,4 +1,5 @@
-"""When a movement happened: its timestamp checked before anything is written.
+"""When a movement (or a customer's consent) happened: its timestamp checked before anything
+is written.
 
 The timestamp decides the business date (Lima), the monthly partition the rows go to and the
 movement's place in the kardex. Without a time zone it is ambiguous; in the future it is a

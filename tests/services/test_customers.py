@@ -194,6 +194,24 @@ def test_a_decision_synced_late_does_not_undo_a_later_one(conn, vault):
     ]  # fmt: skip
 
 
+def test_a_consent_or_cancellation_dated_ahead_of_now_is_refused_and_writes_nothing(conn, vault):
+    customer_id = register_customer(conn, vault, ROSA, at=T0)
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    calls = [
+        lambda: register_customer(conn, vault, CustomerInput("1", "45678913", "Luis"), at=tomorrow),
+        lambda: record_consent(conn, customer_id, True, at=tomorrow),
+        lambda: cancel_customer(conn, vault, customer_id, at=tomorrow),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidInput) as refusal:
+            call()
+        assert (refusal.value.field, refusal.value.value) == ("at", tomorrow.isoformat())
+        assert "is in the future" in refusal.value.reason
+    assert _count(conn, "customers") == 1
+    assert _events(conn, customer_id) == []
+    assert get_customer(conn, vault, customer_id, **READER)["name"] == "Rosa Quispe"
+
+
 def test_an_arco_cancellation_revokes_even_a_consent_dated_after_it(conn, vault):
     customer_id = register_customer(conn, vault, ROSA, at=T0)
     record_consent(conn, customer_id, True, at=T2)
