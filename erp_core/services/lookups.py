@@ -10,6 +10,7 @@ import psycopg
 from erp_core.services.errors import InvalidInput, NotFound
 
 MAX_QUANTITY = Decimal("1e11")  # quantities are numeric(14,3): 11 digits before the point
+MAX_AMOUNT = Decimal("1e12")  # amounts are numeric(14,2): 12 digits before the point
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ def non_negative_quantity(value, field: str, row: int | None = None) -> Decimal:
     if quantity < 0:
         raise InvalidInput(field, value, "must not be negative", row)
     return _storable_quantity(quantity, value, field, row)
+
+
+def positive_amount(value, field: str, row: int | None = None) -> Decimal:
+    """An amount of money: more than zero, in whole céntimos, one numeric(14,2) can keep."""
+    amount = _finite_number(value, field, row)
+    if amount <= 0:
+        raise InvalidInput(field, value, "must be positive", row)
+    if amount >= MAX_AMOUNT:
+        raise InvalidInput(field, value, "is too large for an amount (under 10^12)", row)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(field, value, "has more than 2 decimals (céntimos)", row)
+    return amount
 
 
 def _storable_quantity(quantity: Decimal, value, field: str, row: int | None) -> Decimal:

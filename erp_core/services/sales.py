@@ -14,11 +14,13 @@ from psycopg.pq import TransactionStatus
 from erp_core.domain.documents import BOLETA, FACTURA, InvalidDocument, check_serie
 from erp_core.services import idempotency
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
-from erp_core.services.lookups import positive_quantity
+from erp_core.services.lookups import positive_amount, positive_quantity
 from erp_core.services.moments import missing_partition, moment
 from erp_core.timeutil import business_date
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
+CHANNELS = ("pos", "web", "app", "delivery", "phone", "import")  # where the sale was made
+MAX_ID = 2**63 - 1  # ids are bigint
 MAX_CORRELATIVO = 99_999_999  # a comprobante's correlativo has at most 8 digits (SUNAT)
 IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in sale_refusal (migration 0011)
 
@@ -214,6 +216,13 @@ def _arguments(req: SaleRequest) -> SaleArguments:
             raise InvalidInput("number", req.number, "must be a whole number")
         if not 0 < req.number <= MAX_CORRELATIVO:
             raise InvalidInput("number", req.number, f"must be from 1 to {MAX_CORRELATIVO}")
+    if req.channel not in CHANNELS:
+        raise InvalidInput("channel", req.channel, f"must be one of {', '.join(CHANNELS)}")
+    if req.customer_id is not None and (
+        isinstance(req.customer_id, bool) or not isinstance(req.customer_id, int)
+        or not 0 < req.customer_id <= MAX_ID
+    ):  # fmt: skip
+        raise InvalidInput("customer_id", req.customer_id, "must be a customer's id")
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
     quantities = []
@@ -260,5 +269,4 @@ def _check_payments(payments: list[PaymentInput]) -> None:
     for row, payment in enumerate(payments, 1):
         if payment.method not in PAYMENT_METHODS:
             raise InvalidInput("payment.method", payment.method, "unknown payment method", row)
-        if Decimal(str(payment.amount)) <= 0:
-            raise InvalidInput("payment.amount", payment.amount, "must be positive", row)
+        positive_amount(payment.amount, "payment.amount", row)

@@ -139,6 +139,42 @@ def test_insufficient_stock_names_product_store_stock_and_request(conn, chain):
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B999"}, InvalidInput, "serie"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "B0011"}, InvalidInput, "'B0011'"),
         ([("SKU0001", "1")], [("cash", "11.80")], {"serie": "F001"}, InvalidInput, "'F001'"),
+        (
+            [("SKU0001", "1")],
+            [("cash", "11.80")],
+            {"channel": "telepatía"},
+            InvalidInput,
+            "channel='telepatía': must be one of pos, web",
+        ),
+        (
+            [("SKU0001", "1")],
+            [("cash", "11.80")],
+            {"customer_id": 10**20},
+            InvalidInput,
+            "customer_id=100000000000000000000: must be a customer's id",
+        ),
+        (
+            [("SKU0001", "1")],
+            [("cash", "11.80")],
+            {"customer_id": "7"},
+            InvalidInput,
+            "customer_id='7'",
+        ),
+        (
+            [("SKU0001", "1")],
+            [("cash", "11.801")],
+            {},
+            InvalidInput,
+            "payment.amount='11.801': has more than 2 decimals",
+        ),
+        (
+            [("SKU0001", "1")],
+            [("cash", "NaN")],
+            {},
+            InvalidInput,
+            "payment.amount='NaN': is not a finite number",
+        ),
+        ([("SKU0001", "1")], [("cash", "1e20")], {}, InvalidInput, "too large for an amount"),
     ],
 )
 def test_bad_sales_are_refused_and_leave_nothing(
