@@ -54,6 +54,7 @@ def normalize_document(doc_type: str, number: str) -> str:
 
 
 SERIE_LETTERS = {FACTURA: "F", BOLETA: "B"}  # a comprobante's serie starts with its letter
+MAX_CORRELATIVO = 99_999_999  # a document's correlativo has at most 8 digits (SUNAT)
 
 
 def check_serie(doc_type: str, serie: str) -> None:

@@ -118,6 +118,11 @@ def record_physical_count(
     counts: list[StockLineInput], at: dt.datetime | None = None,
 ) -> int:  # fmt: skip
     """A physical count: differences become kardex 28 adjustments at the average cost."""
+    counted_skus: set[str] = set()
+    for row, line in enumerate(counts, 1):  # two counts of one SKU: which one is right?
+        if line.sku in counted_skus:
+            raise InvalidInput("sku", line.sku, "is counted twice in one count", row)
+        counted_skus.add(line.sku)
 
     def body(store, products, ledger, at):
         count_id = conn.execute(

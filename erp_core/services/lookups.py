@@ -11,6 +11,7 @@ from erp_core.services.errors import InvalidInput, NotFound
 
 MAX_QUANTITY = Decimal("1e11")  # quantities are numeric(14,3): 11 digits before the point
 MAX_AMOUNT = Decimal("1e12")  # amounts are numeric(14,2): 12 digits before the point
+MAX_COST = Decimal("1e12")  # unit costs are numeric(18,6): 12 digits before the point
 
 
 @dataclass(frozen=True)
@@ -102,4 +103,6 @@ def non_negative_cost(value, field: str, row: int | None = None) -> Decimal:
     cost = _finite_number(value, field, row)
     if cost < 0:
         raise InvalidInput(field, value, "must not be negative", row)
+    if cost >= MAX_COST:
+        raise InvalidInput(field, value, "is too large for a unit cost (under 10^12)", row)
     return cost

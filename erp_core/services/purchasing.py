@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import psycopg
 
-from erp_core.domain.documents import GUIA_REMISION
+from erp_core.domain.documents import GUIA_REMISION, MAX_CORRELATIVO
 from erp_core.domain.kardex import OP_PURCHASE
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
@@ -38,6 +39,14 @@ def _check_lines(lines: list[PurchaseLineInput]) -> list[Decimal]:
         quantities.append(positive_quantity(line.quantity, "quantity", row))
         non_negative_cost(line.unit_cost, "unit_cost", row)
     return quantities
+
+
+def _check_guide(serie, number) -> None:
+    """The supplier's guía de remisión: a 4-character serie (T001, 0001) and its correlativo."""
+    if not isinstance(serie, str) or not re.fullmatch(r"[A-Z0-9]{4}", serie):
+        raise InvalidInput("guide_serie", serie, "must be 4 capital letters or digits (T001, 0001)")
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_CORRELATIVO:
+        raise InvalidInput("guide_number", number, f"must be from 1 to {MAX_CORRELATIVO}")
 
 
 def _supplier_id(conn, ruc: str) -> int:
@@ -101,6 +110,7 @@ def receive_goods(
 ) -> int:
     """Receive goods (with the supplier's guía de remisión): kardex 02, new average cost."""
     received_at = moment(received_at, "received_at")
+    _check_guide(guide_serie, guide_number)
     with partition_for("received_at", received_at), conn.transaction():
         stored = idempotency.claim(conn, idempotency_key, "goods_receipt")
         if stored is not None:

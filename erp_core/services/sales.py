@@ -11,7 +11,13 @@ from typing import NamedTuple
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from erp_core.domain.documents import BOLETA, FACTURA, InvalidDocument, check_serie
+from erp_core.domain.documents import (
+    BOLETA,
+    FACTURA,
+    MAX_CORRELATIVO,
+    InvalidDocument,
+    check_serie,
+)
 from erp_core.services import idempotency
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
 from erp_core.services.lookups import positive_amount, positive_quantity
@@ -21,7 +27,6 @@ from erp_core.timeutil import business_date
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
 CHANNELS = ("pos", "web", "app", "delivery", "phone", "import")  # where the sale was made
 MAX_ID = 2**63 - 1  # ids are bigint
-MAX_CORRELATIVO = 99_999_999  # a comprobante's correlativo has at most 8 digits (SUNAT)
 IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in sale_refusal (migration 0011)
 
 

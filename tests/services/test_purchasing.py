@@ -78,3 +78,27 @@ def test_a_receipt_cost_that_is_not_a_number_is_refused_by_name(conn, cost):
             [PurchaseLineInput("SKU0001", D(5), cost)], "G001", 1, LIMA_NOON,
         )  # fmt: skip
     assert conn.execute("select count(*) from idempotency_keys").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("cost", "serie", "number", "match"),
+    [
+        ("1e20", "G001", 1, "row 1: unit_cost='1e20': is too large for a unit cost"),
+        ("4.00", "G0011", 1, "guide_serie='G0011': must be 4 capital letters or digits"),
+        ("4.00", "g001", 1, "guide_serie='g001'"),
+        ("4.00", "G001", 10**20, "guide_number=100000000000000000000: must be from 1 to"),
+        ("4.00", "G001", 0, "guide_number=0"),
+        ("4.00", "G001", "7", "guide_number='7'"),
+    ],
+)
+def test_a_receipt_with_a_cost_or_guide_it_cannot_keep_is_refused_by_name(
+    conn, cost, serie, number, match
+):
+    chain = build_chain(conn, n_products=1)
+    with pytest.raises(InvalidInput, match=match):
+        receive_goods(
+            conn, "gr1", chain.supplier_ruc, "0001",
+            [PurchaseLineInput("SKU0001", D(5), cost)], serie, number, LIMA_NOON,
+        )  # fmt: skip
+    conn.rollback()
+    assert conn.execute("select count(*) from goods_receipts").fetchone()[0] == 0
