@@ -19,6 +19,8 @@ from erp_core.services.moments import moment, partition_for
 from erp_core.services.numbering import next_number
 from erp_core.timeutil import business_date
 
+MAX_REASON = 500  # the credit note's sustento (SUNAT's UBL allows 500 characters)
+
 
 @dataclass(frozen=True)
 class ReturnLineInput:
@@ -67,6 +69,11 @@ def _return(conn: psycopg.Connection, req: ReturnRequest, returned_at: dt.dateti
     return_date = business_date(returned_at)
     if not req.lines:
         raise InvalidInput("lines", [], "a return needs at least one line")
+    if isinstance(req.sale_id, bool) or not isinstance(req.sale_id, int) or req.sale_id <= 0:
+        raise InvalidInput("sale_id", req.sale_id, "must be a sale's id")
+    if not isinstance(req.reason, str) or not 0 < len(req.reason.strip()) <= MAX_REASON:
+        raise InvalidInput("reason", req.reason, f"the credit note's reason: 1 to {MAX_REASON} "
+                           "characters")  # fmt: skip
     sale = conn.execute(
         "select s.sale_id, s.sale_date, s.store_id, st.code, s.serie, s.sold_at from sales s "
         "join stores st using (store_id) where s.sale_id = %s",

@@ -103,3 +103,26 @@ def test_goods_come_back_at_exactly_the_cost_they_left_with(conn):
     assert balance == (D(30_000), D("100000.00"))
     back = conn.execute("select sum(cost_amount) from return_lines").fetchone()[0]
     assert back == D("100000.00")
+
+
+@pytest.mark.parametrize(
+    ("sale_id", "reason", "match"),
+    [
+        ("x", "devolución", "sale_id='x': must be a sale's id"),
+        (None, "devolución", "sale_id=None"),
+        ("own", "   ", "reason='   ': the credit note's reason: 1 to 500 characters"),
+        ("own", "x" * 501, "reason='xxx"),
+    ],
+)
+def test_a_return_without_a_sale_id_or_a_reason_it_can_carry_is_refused(
+    conn, sale_id, reason, match
+):
+    chain = build_chain(conn, n_products=1)
+    stock_up(conn, chain, "0001", "SKU0001", 5, "4.00")
+    sale = sell_one(conn, "s1", "1", "11.80")
+    line = conn.execute("select sale_line_id from sale_lines").fetchone()[0]
+    request = ReturnRequest("r1", sale.sale_id if sale_id == "own" else sale_id,
+                            [ReturnLineInput(line, D(1))], reason=reason)  # fmt: skip
+    with pytest.raises(InvalidInput, match=match):
+        return_sale(conn, request)
+    assert conn.execute("select count(*) from returns").fetchone() == (0,)
