@@ -12,6 +12,7 @@ from erp_core.services.errors import InvalidInput, NotFound
 MAX_QUANTITY = Decimal("1e11")  # quantities are numeric(14,3): 11 digits before the point
 MAX_AMOUNT = Decimal("1e12")  # amounts are numeric(14,2): 12 digits before the point
 MAX_COST = Decimal("1e12")  # unit costs are numeric(18,6): 12 digits before the point
+MAX_ID = 2**63 - 1  # ids are bigint
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,13 @@ def non_negative_quantity(value, field: str, row: int | None = None) -> Decimal:
     if quantity < 0:
         raise InvalidInput(field, value, "must not be negative", row)
     return _storable_quantity(quantity, value, field, row)
+
+
+def whole_number(value, field: str, reason: str, high: int = MAX_ID) -> int:
+    """An id or a correlativo: an int (not a bool) from 1 to ``high``; else ``reason``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= high:
+        raise InvalidInput(field, value, reason)
+    return value
 
 
 def positive_amount(value, field: str, row: int | None = None) -> Decimal:

@@ -19,6 +19,7 @@ from erp_core.services.lookups import (
     positive_quantity,
     products_by_sku,
     store_by_code,
+    whole_number,
 )
 from erp_core.services.moments import moment, partition_for
 from erp_core.timeutil import business_date
@@ -45,8 +46,7 @@ def _check_guide(serie, number) -> None:
     """The supplier's guía de remisión: a 4-character serie (T001, 0001) and its correlativo."""
     if not isinstance(serie, str) or not re.fullmatch(r"[A-Z0-9]{4}", serie):
         raise InvalidInput("guide_serie", serie, "must be 4 capital letters or digits (T001, 0001)")
-    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_CORRELATIVO:
-        raise InvalidInput("guide_number", number, f"must be from 1 to {MAX_CORRELATIVO}")
+    whole_number(number, "guide_number", f"must be from 1 to {MAX_CORRELATIVO}", MAX_CORRELATIVO)
 
 
 def _supplier_id(conn, ruc: str) -> int:

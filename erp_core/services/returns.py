@@ -14,7 +14,7 @@ from erp_core.domain.money import GRAVADO, round_cents, split_igv
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
-from erp_core.services.lookups import positive_quantity
+from erp_core.services.lookups import positive_quantity, whole_number
 from erp_core.services.moments import moment, partition_for
 from erp_core.services.numbering import next_number
 from erp_core.timeutil import business_date
@@ -69,8 +69,7 @@ def _return(conn: psycopg.Connection, req: ReturnRequest, returned_at: dt.dateti
     return_date = business_date(returned_at)
     if not req.lines:
         raise InvalidInput("lines", [], "a return needs at least one line")
-    if isinstance(req.sale_id, bool) or not isinstance(req.sale_id, int) or req.sale_id <= 0:
-        raise InvalidInput("sale_id", req.sale_id, "must be a sale's id")
+    whole_number(req.sale_id, "sale_id", "must be a sale's id")
     if not isinstance(req.reason, str) or not 0 < len(req.reason.strip()) <= MAX_REASON:
         raise InvalidInput("reason", req.reason, f"the credit note's reason: 1 to {MAX_REASON} "
                            "characters")  # fmt: skip

@@ -20,13 +20,12 @@ from erp_core.domain.documents import (
 )
 from erp_core.services import idempotency
 from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
-from erp_core.services.lookups import positive_amount, positive_quantity
+from erp_core.services.lookups import positive_amount, positive_quantity, whole_number
 from erp_core.services.moments import missing_partition, moment
 from erp_core.timeutil import business_date
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
 CHANNELS = ("pos", "web", "app", "delivery", "phone", "import")  # where the sale was made
-MAX_ID = 2**63 - 1  # ids are bigint
 IDENTIFIED_BOLETA_THRESHOLD = Decimal("700.00")  # restated in sale_refusal (migration 0011)
 
 
@@ -223,11 +222,8 @@ def _arguments(req: SaleRequest) -> SaleArguments:
             raise InvalidInput("number", req.number, f"must be from 1 to {MAX_CORRELATIVO}")
     if req.channel not in CHANNELS:
         raise InvalidInput("channel", req.channel, f"must be one of {', '.join(CHANNELS)}")
-    if req.customer_id is not None and (
-        isinstance(req.customer_id, bool) or not isinstance(req.customer_id, int)
-        or not 0 < req.customer_id <= MAX_ID
-    ):  # fmt: skip
-        raise InvalidInput("customer_id", req.customer_id, "must be a customer's id")
+    if req.customer_id is not None:
+        whole_number(req.customer_id, "customer_id", "must be a customer's id")
     if not req.lines:
         raise InvalidInput("lines", [], "a sale needs at least one line")
     quantities = []
