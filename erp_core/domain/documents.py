@@ -58,6 +58,7 @@ MAX_CORRELATIVO = 99_999_999  # a document's correlativo has at most 8 digits (S
 
 
 def check_serie(doc_type: str, serie: str) -> None:
-    letter = SERIE_LETTERS.get(doc_type)
-    if letter and not re.fullmatch(letter + r"[A-Z0-9]{3}", serie):
+    """4 capital letters or digits; a factura's or boleta's starts with its letter."""
+    first = SERIE_LETTERS.get(doc_type, "[A-Z0-9]")
+    if not isinstance(serie, str) or not re.fullmatch(first + r"[A-Z0-9]{3}", serie):
         raise InvalidDocument(f"serie {serie!r} does not fit comprobante {doc_type}")

@@ -27,6 +27,7 @@ from erp_core.services.sales import PAYMENT_METHODS
 from erp_core.timeutil import LIMA, business_date
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LIMA)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date alone, without a time
 DATE_ONLY_TIME = dt.time(12, 0)  # a sale with only a date is placed at noon in Lima
 MAX_TICKET_LENGTH = 150  # the idempotency key "import:<store>:<ticket>" must fit 200 characters
 PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "transfer"}
@@ -177,7 +178,7 @@ def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
 def _date_only(value) -> bool:
     if isinstance(value, dt.date):
         return not isinstance(value, dt.datetime)
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()) is not None
+    return ISO_DATE.fullmatch(str(value)) is not None
 
 
 def _as_datetime(value) -> dt.datetime | None:
@@ -195,7 +196,7 @@ def _as_datetime(value) -> dt.datetime | None:
 def _datetime_text(text: str) -> dt.datetime | None:
     """Parsed once per distinct text, so that the lines of a ticket share one datetime."""
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if ISO_DATE.fullmatch(text):
             at = dt.datetime.combine(dt.date.fromisoformat(text), DATE_ONLY_TIME)
         else:
             at = dt.datetime.fromisoformat(text)

@@ -19,7 +19,7 @@ from erp_core.services.lookups import (
     products_by_sku,
     store_by_code,
 )
-from erp_core.services.moments import moment, partition_for
+from erp_core.services.moments import transaction_at
 from erp_core.timeutil import business_date
 
 INTERNAL_DOC = "00"  # SUNAT table 10: otros (an internal adjustment document)
@@ -52,8 +52,7 @@ def _adjustment_line(conn, adjustment_id: int, product_id: int, delta, movement)
 
 
 def _run(conn, key: str, operation: str, store_code: str, lines, at, body) -> int:
-    at = moment(at, "at")
-    with partition_for("at", at), conn.transaction():
+    with transaction_at(conn, at, "at") as at:
         stored = idempotency.claim(conn, key, operation)
         if stored is not None:
             return stored["adjustment_id"]

@@ -52,10 +52,15 @@ def missing_partition(error: psycopg.Error, field: str, at: dt.datetime) -> Inva
 
 
 @contextmanager
-def partition_for(field: str, at: dt.datetime) -> Iterator[None]:
-    """Around an operation's transaction: a missing month partition told as ``field``'s error."""
+def transaction_at(
+    conn: psycopg.Connection, value: dt.datetime | None, field: str
+) -> Iterator[dt.datetime]:
+    """An operation's transaction at its checked moment (``value``, or now), given to the body;
+    a write refused for want of that month's partition comes out as ``field``'s error."""
+    at = moment(value, field)
     try:
-        yield
+        with conn.transaction():
+            yield at
     except psycopg.Error as error:
         refusal = missing_partition(error, field, at)
         if refusal is None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import psycopg
 
-from erp_core.domain.documents import GUIA_REMISION, MAX_CORRELATIVO
+from erp_core.domain.documents import (
+    GUIA_REMISION,
+    MAX_CORRELATIVO,
+    InvalidDocument,
+    check_serie,
+)
 from erp_core.domain.kardex import OP_PURCHASE
 from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
@@ -21,7 +25,7 @@ from erp_core.services.lookups import (
     store_by_code,
     whole_number,
 )
-from erp_core.services.moments import moment, partition_for
+from erp_core.services.moments import transaction_at
 from erp_core.timeutil import business_date
 
 
@@ -44,8 +48,11 @@ def _check_lines(lines: list[PurchaseLineInput]) -> list[Decimal]:
 
 def _check_guide(serie, number) -> None:
     """The supplier's guía de remisión: a 4-character serie (T001, 0001) and its correlativo."""
-    if not isinstance(serie, str) or not re.fullmatch(r"[A-Z0-9]{4}", serie):
-        raise InvalidInput("guide_serie", serie, "must be 4 capital letters or digits (T001, 0001)")
+    try:
+        check_serie(GUIA_REMISION, serie)
+    except InvalidDocument:
+        reason = "must be 4 capital letters or digits (T001, 0001)"
+        raise InvalidInput("guide_serie", serie, reason) from None
     whole_number(number, "guide_number", f"must be from 1 to {MAX_CORRELATIVO}", MAX_CORRELATIVO)
 
 
@@ -109,9 +116,8 @@ def receive_goods(
     purchase_order_id: int | None = None,
 ) -> int:
     """Receive goods (with the supplier's guía de remisión): kardex 02, new average cost."""
-    received_at = moment(received_at, "received_at")
     _check_guide(guide_serie, guide_number)
-    with partition_for("received_at", received_at), conn.transaction():
+    with transaction_at(conn, received_at, "received_at") as received_at:
         stored = idempotency.claim(conn, idempotency_key, "goods_receipt")
         if stored is not None:
             return stored["goods_receipt_id"]

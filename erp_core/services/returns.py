@@ -15,7 +15,7 @@ from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import positive_quantity, whole_number
-from erp_core.services.moments import moment, partition_for
+from erp_core.services.moments import transaction_at
 from erp_core.services.numbering import next_number
 from erp_core.timeutil import business_date
 
@@ -55,8 +55,7 @@ class ReturnRequest:
 
 def return_sale(conn: psycopg.Connection, request: ReturnRequest) -> int:
     """Record a return against a sale; refunds pro rata of what the line was paid."""
-    returned_at = moment(request.returned_at, "returned_at")
-    with partition_for("returned_at", returned_at), conn.transaction():
+    with transaction_at(conn, request.returned_at, "returned_at") as returned_at:
         stored = idempotency.claim(conn, request.idempotency_key, "return")
         if stored is not None:
             return stored["return_id"]

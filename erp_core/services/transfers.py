@@ -14,7 +14,7 @@ from erp_core.services import idempotency
 from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
-from erp_core.services.moments import moment, partition_for
+from erp_core.services.moments import transaction_at
 from erp_core.timeutil import business_date
 
 TRANSFER_SERIE = "T001"
@@ -35,8 +35,7 @@ def dispatch_transfer(
     dispatched_at: dt.datetime | None = None,
 ) -> int:
     """Send goods to another store; they are in transit until received."""
-    dispatched_at = moment(dispatched_at, "dispatched_at")
-    with partition_for("dispatched_at", dispatched_at), conn.transaction():
+    with transaction_at(conn, dispatched_at, "dispatched_at") as dispatched_at:
         stored = idempotency.claim(conn, idempotency_key, "transfer_dispatch")
         if stored is not None:
             return stored["transfer_id"]
@@ -98,8 +97,7 @@ def receive_transfer(
     received_at: dt.datetime | None = None,
 ) -> int:
     """Receive a transfer in the destination at the cost it was dispatched with."""
-    received_at = moment(received_at, "received_at")
-    with partition_for("received_at", received_at), conn.transaction():
+    with transaction_at(conn, received_at, "received_at") as received_at:
         stored = idempotency.claim(conn, idempotency_key, "transfer_receipt")
         if stored is not None:
             return stored["transfer_id"]
