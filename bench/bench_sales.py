@@ -103,6 +103,15 @@ def ticket(rng: random.Random, key: str, terminal_index: int) -> SaleRequest:
     )  # fmt: skip
 
 
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds a Postgres backend has used, from /proc (None: not on this machine)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_per_sale(url: str, sales: int = 1000) -> str:
     """CPU of one terminal and of its Postgres backend per sale, alone on the server.
 
@@ -113,18 +122,11 @@ def cpu_per_sale(url: str, sales: int = 1000) -> str:
     with db.connect(url, autocommit=True) as conn:
         for warm in range(6):
             sell(conn, ticket(rng, f"cpu-warm-{warm}", 0))
-        stat = Path(f"/proc/{conn.info.backend_pid}/stat")
-
-        def backend_seconds() -> float | None:
-            if not stat.exists():
-                return None
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-        client, backend = time.process_time(), backend_seconds()
+        client, backend = time.process_time(), backend_cpu(conn.info.backend_pid)
         for n in range(sales):
             sell(conn, ticket(rng, f"cpu-{n}", 0))
-        client, backend_after = time.process_time() - client, backend_seconds()
+        client = time.process_time() - client
+        backend_after = backend_cpu(conn.info.backend_pid)
     text = f"one connection, {sales:,} sales: client {1000 * client / sales:.2f} ms"
     if backend is None or backend_after is None:
         return text + " of CPU a sale (backend not on this machine)"
@@ -150,11 +152,13 @@ def through_writer(url: str, clients: int, seconds: float, round_no: int, result
     """The same terminals as threads of one server process that writes their sales together.
 
     As a till server or the REST API would: the terminals' sales go through one
-    ``SalesWriter`` (``WRITER_CONNECTIONS`` connections), each batch one statement.
+    ``SalesWriter`` (``WRITER_CONNECTIONS`` connections), each batch one statement. Puts the
+    sales sold, and the CPU seconds of this process and of the writer's backends meanwhile.
     """
     with SalesWriter(url, connections=WRITER_CONNECTIONS) as writer:
+        backends = [conn.info.backend_pid for conn in writer._conns]
         counts = [0] * clients
-        start = threading.Barrier(clients)
+        start = threading.Barrier(clients + 1)
 
         def terminal(index: int) -> None:
             counts[index] = sell_for(writer.sell, index, seconds, round_no, start.wait, "writer")
@@ -162,18 +166,29 @@ def through_writer(url: str, clients: int, seconds: float, round_no: int, result
         threads = [threading.Thread(target=terminal, args=(i,)) for i in range(clients)]
         for thread in threads:
             thread.start()
+        start.wait()
+        python, server = time.process_time(), [backend_cpu(pid) for pid in backends]
         for thread in threads:
             thread.join()
-    results.put(sum(counts))
+        python = time.process_time() - python
+        if None in server:
+            server = None
+        else:
+            server = sum(backend_cpu(pid) for pid in backends) - sum(server)
+    results.put((sum(counts), python, server))
 
 
-def run_writer(url: str, clients: int, seconds: float, round_no: int) -> float:
+def run_writer(url: str, clients: int, seconds: float, round_no: int) -> tuple[float, str]:
+    """Sales a second through a ``SalesWriter``, and where their CPU went."""
     results = mp.Queue()
     process = mp.Process(target=through_writer, args=(url, clients, seconds, round_no, results))
     process.start()
-    total = results.get()
+    sold, python, server = results.get()
     process.join()
-    return total / seconds
+    split = f"Python {1000 * python / sold:.2f} ms"
+    if server is not None:
+        split += f" + backends {1000 * server / sold:.2f} ms"
+    return sold / seconds, split + " of CPU a sale"
 
 
 def pgbench_binary() -> str:
@@ -240,13 +255,14 @@ def main() -> None:
         # ratio compares two measurements taken seconds apart.
         for round_no in range(args.rounds):
             services_tps = run_services(sales_db, args.clients, args.seconds, round_no)
-            writer_tps = run_writer(sales_db, args.clients, args.seconds, round_no)
+            writer_tps, writer_cpu = run_writer(sales_db, args.clients, args.seconds, round_no)
             pgbench_tps = run_pgbench(pgbench_db, args.clients, args.seconds)
             ratios.append(services_tps / pgbench_tps)
             writer_ratios.append(writer_tps / pgbench_tps)
             print(f"round {round_no + 1}: sales/s (3 lines + kardex) {services_tps:,.1f} "
                   f"({ratios[-1]:.2f}x), through a SalesWriter {writer_tps:,.1f} "
-                  f"({writer_ratios[-1]:.2f}x);  tpcb-like tps {pgbench_tps:,.1f}")  # fmt: skip
+                  f"({writer_ratios[-1]:.2f}x: {writer_cpu});  "
+                  f"tpcb-like tps {pgbench_tps:,.1f}")  # fmt: skip
     finally:
         db.drop_database(server, sales_db)
         db.drop_database(server, pgbench_db)

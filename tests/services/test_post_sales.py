@@ -305,6 +305,46 @@ def test_a_free_writer_lingers_for_company_until_its_batch_is_filled(
     assert len(set(transactions)) == batches
 
 
+def test_a_lone_caller_is_not_kept_waiting_for_company(db_url, conn, chain):
+    """With the fill following the callers, a writer with one caller writes each of its sales at
+    once, alone, however long it could linger (a fixed fill of 2 would hold each for 30 s)."""
+    results = []
+
+    def caller() -> None:
+        for k in range(3):
+            result = writer.sell(sale(f"lone{k}", [("SKU0001", "1")], [("cash", "11.80")]))
+            results.append(result)
+
+    with SalesWriter(db_url, connections=1, linger=30.0) as writer:
+        thread = threading.Thread(target=caller)
+        thread.start()
+        thread.join(timeout=20)
+        assert len(results) == 3
+    assert len(set(sale_transactions(conn, [r.number for r in results]))) == 3
+
+
+def test_the_fill_grows_with_the_callers(db_url, conn, chain):
+    """8 callers selling one sale after another through one connection: once the writer has seen
+    them all in flight it waits for all 8 (a fill of 4 would make batches of 4 to 6), so the
+    48 sales need few transactions."""
+    numbers, lock = [], threading.Lock()
+
+    def caller(n: int) -> None:
+        for k in range(6):
+            result = writer.sell(sale(f"g{n}-{k}", [("SKU0001", "0.1")], [("cash", "1.18")]))
+            with lock:
+                numbers.append(result.number)
+
+    with SalesWriter(db_url, connections=1, linger=0.5) as writer:
+        threads = [threading.Thread(target=caller, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(numbers) == list(range(1, 49))
+    assert len(set(sale_transactions(conn, numbers))) <= 8
+
+
 a_line = st.tuples(
     st.sampled_from(["SKU0001", "SKU0002", "SKU0003"]),
     st.decimals("0.5", "9", places=1),
