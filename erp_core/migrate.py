@@ -11,6 +11,7 @@ from psycopg.conninfo import conninfo_to_dict
 from erp_core import db
 from erp_core.partitions import MONTHS_AHEAD, MONTHS_BEHIND, add_months, ensure_partitions
 from erp_core.paths import MIGRATIONS_DIR
+from erp_core.timeutil import lima_today
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -44,7 +45,7 @@ def upgrade(url: str, today: dt.date | None = None) -> None:
     The connection is opened first so that a server that cannot be reached fails as
     ``db.DatabaseUnavailableError`` (a clear message in the CLI), not deep inside Alembic.
     """
-    today = today or dt.date.today()
+    today = today or lima_today()  # the business date, as every partition's month
     with db.connect(url, autocommit=True) as conn:
         command.upgrade(alembic_config(url), "head")
         ensure_partitions(conn, add_months(today, -MONTHS_BEHIND), add_months(today, MONTHS_AHEAD))

@@ -1,5 +1,7 @@
 """Migrations go down and up again: a release can be rolled back and re-applied."""
 
+import datetime as dt
+
 from alembic import command
 
 from erp_core import db, migrate
@@ -74,3 +76,20 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     migrate.upgrade(db_url)
     assert sale_functions(db_url) == head
     assert post_sale_arguments(db_url) == 14
+
+
+def test_upgrade_keeps_partitions_ahead_of_the_date_in_lima(db_url, monkeypatch):
+    """At 21:00 on 31 May in Lima it is already 1 June in UTC: the months ahead count from
+    Lima's May, so August is created and September (3 months after June) not yet."""
+    from erp_core import timeutil
+
+    evening_of_may_31 = dt.datetime(2027, 6, 1, 2, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timeutil, "now", lambda: evening_of_may_31)
+    migrate.upgrade(db_url)
+    with db.connect(db_url) as conn:
+        months = {row[0] for row in conn.execute(
+            "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid "
+            "where i.inhparent = 'sales'::regclass"
+        )}  # fmt: skip
+    assert "sales_202708" in months
+    assert "sales_202709" not in months
