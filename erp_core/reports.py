@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
+from erp_core.services.errors import NotFound
+
 
 def has_schema(conn: psycopg.Connection) -> bool:
     """Whether the migrations ran (the stock tables exist)."""
@@ -19,6 +21,61 @@ def stock_by_store(conn: psycopg.Connection) -> list[tuple]:
         "from stores s left join stock_balances b using (store_id) "
         "group by s.store_id order by s.code"
     ).fetchall()
+
+
+def store_stock(conn: psycopg.Connection, store_code: str, limit: int) -> tuple[list[tuple], int]:
+    """A store's stock by product, most valuable first (at most ``limit``), and how many
+    products the store has a balance of."""
+    store_id = _store_id(conn, store_code)
+    rows = conn.execute(
+        "select p.sku, p.name, b.quantity, b.unit_cost, b.total_value, b.last_movement_at "
+        "from stock_balances b join products p using (product_id) where b.store_id = %s "
+        "order by b.total_value desc, p.sku limit %s",
+        (store_id, limit),
+    ).fetchall()
+    total = conn.execute(
+        "select count(*) from stock_balances where store_id = %s", (store_id,)
+    ).fetchone()[0]
+    return rows, total
+
+
+def product_stock(conn: psycopg.Connection, sku: str) -> list[tuple]:
+    """A product's stock in every store that has a balance of it."""
+    product_id = _product_id(conn, sku)
+    return conn.execute(
+        "select s.code, s.name, b.quantity, b.unit_cost, b.total_value, b.last_movement_at "
+        "from stock_balances b join stores s using (store_id) where b.product_id = %s "
+        "order by s.code",
+        (product_id,),
+    ).fetchall()
+
+
+def kardex_rows(conn: psycopg.Connection, store_code: str, sku: str, limit: int) -> list[tuple]:
+    """The last ``limit`` kardex rows of a product in a store, oldest first (PLE 13.1's
+    columns: moment, operation, document, in, out, running balance)."""
+    store_id, product_id = _store_id(conn, store_code), _product_id(conn, sku)
+    return conn.execute(
+        "select * from (select moved_at, operation_type, doc_type, serie, number, "
+        "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
+        "balance_quantity, balance_unit_cost, balance_value, kardex_id from kardex "
+        "where store_id = %s and product_id = %s order by kardex_id desc limit %s) k "
+        "order by kardex_id",
+        (store_id, product_id, limit),
+    ).fetchall()
+
+
+def _store_id(conn: psycopg.Connection, code: str) -> int:
+    row = conn.execute("select store_id from stores where code = %s", (code,)).fetchone()
+    if row is None:
+        raise NotFound("store", code)
+    return row[0]
+
+
+def _product_id(conn: psycopg.Connection, sku: str) -> int:
+    row = conn.execute("select product_id from products where sku = %s", (sku,)).fetchone()
+    if row is None:
+        raise NotFound("product", sku)
+    return row[0]
 
 
 def core_summary(conn: psycopg.Connection) -> dict[str, int]:

@@ -20,3 +20,8 @@ def business_date(at: dt.datetime) -> dt.date:
 
 def lima_today() -> dt.date:
     return now().astimezone(LIMA).date()
+
+
+def format_moment(at: dt.datetime) -> str:
+    """A timestamp as es-PE reads it, in Lima: ``31/12/2026 21:05``."""
+    return at.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")

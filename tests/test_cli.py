@@ -17,7 +17,9 @@ from erp_core import db, reports
 from erp_core.cli import app
 from erp_core.cli_spanish import spanish_error
 from erp_core.pii import PiiVault
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from erp_core.settings import get_settings
+from tests.factories import LIMA_NOON, build_chain, stock_up
 from tests.importer.files import line, write_csv
 
 INNOVALOGIX = Path(sys.executable).with_name("innovalogix")  # the installed entry point
@@ -63,6 +65,89 @@ def test_stock_summary_names_the_core_tables_in_spanish(db_url, monkeypatch):
     assert "sale_lines" not in result.output
 
 
+@pytest.fixture
+def stocked(conn, db_url, monkeypatch):
+    """Store 0001: 10 SKU0001 at 5.00 and 4 SKU0002 at 20.00, then 3 SKU0001 sold; 0002:
+    2 SKU0001 at 6.00. The CLI reads that database."""
+    chain = build_chain(conn)
+    stock_up(conn, chain, "0001", "SKU0001", 10, "5.00")
+    stock_up(conn, chain, "0001", "SKU0002", 4, "20.00")
+    stock_up(conn, chain, "0002", "SKU0001", 2, "6.00")
+    lines, paid = [SaleLineInput("SKU0001", Decimal(3))], [PaymentInput("cash", Decimal("35.40"))]
+    sell(conn, SaleRequest("cli-1", "0001", lines, paid, sold_at=LIMA_NOON))
+    conn.commit()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+
+def rows_of(output: str) -> list[list[str]]:
+    """The table rows of a rich table's text: cells split on its rules."""
+    return [[c.strip() for c in row.strip("│ ").split("│")] for row in output.splitlines()
+            if row.startswith("│")]  # fmt: skip
+
+
+def test_a_stores_stock_by_product_most_valuable_first(stocked):
+    result = CliRunner().invoke(app, ["stock", "--store", "0001"])
+    assert result.exit_code == 0, result.output
+    assert [r[:5] for r in rows_of(result.output)] == [
+        ["SKU0002", "Producto SKU0002", "4", "S/ 20.0000", "S/ 80.00"],
+        ["SKU0001", "Producto SKU0001", "7", "S/ 5.0000", "S/ 35.00"],
+    ]
+    assert "2 de 2 productos con saldo" in result.output
+    one = CliRunner().invoke(app, ["stock", "--store", "0001", "--limit", "1"])
+    assert [r[0] for r in rows_of(one.output)] == ["SKU0002"]
+    assert "1 de 2 productos" in one.output
+
+
+def test_a_products_stock_in_every_store(stocked):
+    result = CliRunner().invoke(app, ["stock", "--sku", "SKU0001"])
+    assert result.exit_code == 0, result.output
+    assert [r[:5] for r in rows_of(result.output)] == [
+        ["0001", "Tienda Miraflores", "7", "S/ 5.0000", "S/ 35.00"],
+        ["0002", "Tienda Cayma", "2", "S/ 6.0000", "S/ 12.00"],
+    ]
+    # the last movement, in Lima: 0001's the sale, 0002's the receipt the day before
+    assert [r[5] for r in rows_of(result.output)] == ["10/03/2026 12:00", "09/03/2026 12:00"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stock", "--store", "0009"], "No existe la tienda 0009"),
+        (["stock", "--sku", "NOPE"], "No existe el SKU NOPE"),
+        (["kardex", "0009", "SKU0001"], "No existe la tienda 0009"),
+        (["kardex", "0001", "NOPE"], "No existe el SKU NOPE"),
+    ],
+)
+def test_an_unknown_store_or_sku_is_named_and_exit_1(stocked, args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_store_and_sku_together_is_a_usage_error(stocked):
+    result = CliRunner().invoke(app, ["stock", "--store", "0001", "--sku", "SKU0001"])
+    assert result.exit_code == 2
+    assert "use --store o --sku, no ambos" in result.output
+
+
+def test_the_kardex_of_a_product_in_a_store_runs_to_its_stock(stocked):
+    result = CliRunner().invoke(app, ["kardex", "0001", "SKU0001"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.splitlines() if line[2:4].isdigit()]
+    assert lines == [
+        ["09/03/2026", "02", "09", "G001-1", "10", "5.0000", "50.00", "10", "5.0000", "50.00"],
+        ["10/03/2026", "01", "03", "B001-1", "3", "5.0000", "15.00", "7", "5.0000", "35.00"],
+    ]
+    assert "01 venta nacional; 02 compra nacional" in result.output
+    last = CliRunner().invoke(app, ["kardex", "0001", "SKU0001", "--limit", "1"])
+    assert [line.split()[0] for line in last.output.splitlines() if line[2:4].isdigit()] == [
+        "10/03/2026"
+    ]
+    empty = CliRunner().invoke(app, ["kardex", "0002", "SKU0002"])
+    assert empty.exit_code == 0
+    assert "SKU0002 no tiene movimientos en la tienda 0002" in empty.output
+
+
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
 def test_a_database_that_cannot_be_reached_is_one_clear_message_and_exit_1(command, tmp_path):
     write_csv(tmp_path / "ventas.csv", [line("2026-03-10 09:00", "0001", "SKU0001", "1", "5", "A")])
@@ -88,6 +173,8 @@ def test_a_database_that_cannot_be_reached_is_one_clear_message_and_exit_1(comma
         (["demo-data"], "misma semilla, misma cadena"),
         (["keys"], "Recifra los clientes"),
         (["pipeline", "run"], "Recarga todas las tablas"),
+        (["stock"], "de ese producto en cada tienda"),
+        (["kardex"], "Kardex valorizado (formato 13.1) de un producto en una tienda"),
     ],
 )
 def test_the_help_is_in_spanish(command, spanish):
@@ -126,6 +213,7 @@ def test_typers_own_words_are_spanish_too():
         (["stock", "--summary=sí"], "La opción '--summary' no lleva valor."),
         (["demo-data", "--scale", "xl"], "Valor inválido para '--scale': 'xl' no es uno de"),
         (["nada"], "No existe el comando 'nada'."),
+        (["kardex", "0001"], "Falta el argumento 'sku'."),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )

@@ -25,6 +25,18 @@ OP_TRANSFER_IN = "21"
 OP_CUSTOMER_RETURN = "24"
 OP_RETURN_TO_SUPPLIER = "25"
 OP_COUNT_ADJUSTMENT = "28"
+OPERATION_NAMES = {  # as SUNAT names them, for people reading the kardex
+    OP_SALE: "venta nacional",
+    OP_PURCHASE: "compra nacional",
+    OP_TRANSFER_OUT: "salida por transferencia entre almacenes",
+    OP_SHRINKAGE: "mermas",
+    OP_DAMAGE: "desmedros",
+    OP_OPENING: "saldo inicial",
+    OP_TRANSFER_IN: "entrada por transferencia entre almacenes",
+    OP_CUSTOMER_RETURN: "entrada por devolución del cliente",
+    OP_RETURN_TO_SUPPLIER: "salida por devolución al proveedor",
+    OP_COUNT_ADJUSTMENT: "ajuste por diferencia de inventario",
+}
 
 
 def _plain(quantity: Decimal) -> str:

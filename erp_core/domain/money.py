@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 UNIT_COST_STEP = Decimal("0.000001")
 QTY_STEP = Decimal("0.001")
+UNIT_COST_SHOWN = Decimal("0.0001")
 IGV_RATE = Decimal("0.18")
 GRAVADO, EXONERADO, INAFECTO = "10", "20", "30"
 
@@ -33,6 +34,16 @@ def format_pen(amount) -> str:
     value = round_cents(amount)
     sign = "-" if value < 0 else ""
     return f"{sign}S/ {abs(value):,.2f}"
+
+
+def format_amount(amount) -> str:
+    """Soles without the symbol, for columns headed ``S/``: ``1,234.50``."""
+    return f"{round_cents(amount):,.2f}"
+
+
+def format_unit_cost(amount) -> str:
+    """A unit cost to the céntimo's hundredth (the kardex keeps 6 decimals): ``1,345.1491``."""
+    return f"{to_decimal(amount).quantize(UNIT_COST_SHOWN, rounding=ROUND_HALF_UP):,f}"
 
 
 def format_qty(quantity) -> str:

@@ -18,7 +18,7 @@ import psycopg
 
 from erp_core.partitions import MONTHS_AHEAD
 from erp_core.services.errors import InvalidInput
-from erp_core.timeutil import LIMA, business_date, now
+from erp_core.timeutil import business_date, format_moment, now
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # tills' clocks drift a little
 
@@ -33,7 +33,7 @@ def moment(value: dt.datetime | None, field: str) -> dt.datetime:
         raise InvalidInput(field, value.isoformat(), "needs a time zone (Lima is -05:00)")
     current = now()
     if value > current + FUTURE_TOLERANCE:
-        lima_now = current.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")
+        lima_now = format_moment(current)
         raise InvalidInput(field, value.isoformat(), f"is in the future (now {lima_now} in Lima)")
     return value
 
