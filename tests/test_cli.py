@@ -27,6 +27,8 @@ CLOSED_PORT_URL = "postgresql://postgres:s3cr3t-clave@127.0.0.1:1/innovalogix?co
 DATABASE_COMMANDS = [
     ["stock"],
     ["stock", "--summary"],
+    ["stock", "--store", "0001"],
+    ["kardex", "0001", "SKU0001"],
     ["db", "upgrade"],
     ["demo-data", "--end-date", "30/06/2025"],
     ["import-sales", "ventas.csv"],
