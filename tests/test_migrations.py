@@ -93,3 +93,32 @@ def test_upgrade_keeps_partitions_ahead_of_the_date_in_lima(db_url, monkeypatch)
         )}  # fmt: skip
     assert "sales_202708" in months
     assert "sales_202709" not in months
+
+
+def test_0012_builds_again_a_partitioned_index_left_on_the_parent_only(db_url):
+    """As a demo load before 0012 left them: the index on the parent only, invalid, on no
+    partition. 0012 builds it over every partition."""
+    config = migrate.alembic_config(db_url)
+    with db.connect(db_url, autocommit=True) as conn:
+        conn.execute("drop index kardex_store_product_idx")
+        conn.execute(
+            "create index kardex_store_product_idx on only kardex (store_id, product_id, kardex_id)"
+        )
+        assert partitions_indexed(conn, "kardex_store_product_idx") == (False, 0)
+    command.downgrade(config, "0011")
+    command.upgrade(config, "head")
+    with db.connect(db_url) as conn:
+        valid, partitions = partitions_indexed(conn, "kardex_store_product_idx")
+        count = conn.execute(
+            "select count(*) from pg_inherits where inhparent = 'kardex'::regclass"
+        ).fetchone()[0]
+    assert valid and partitions == count > 0
+
+
+def partitions_indexed(conn, index: str) -> tuple[bool, int]:
+    """Whether ``index`` is valid, and on how many partitions it has its own index."""
+    return conn.execute(
+        "select i.indisvalid, (select count(*) from pg_inherits h where h.inhparent = %s::regclass)"
+        " from pg_index i where i.indexrelid = %s::regclass",
+        (index, index),
+    ).fetchone()

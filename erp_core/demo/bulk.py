@@ -47,8 +47,13 @@ def suspend_constraints(conn: psycopg.Connection, tables: list[str]) -> Suspende
 
 
 def restore_constraints(conn: psycopg.Connection, suspended: Suspended) -> None:
-    """Recreate what ``suspend_constraints`` dropped; every foreign key is validated again."""
+    """Recreate what ``suspend_constraints`` dropped; every foreign key is validated again.
+
+    A partitioned table's index reads ``ON ONLY`` in ``pg_get_indexdef``: recreated as it
+    reads, it would cover no partition and stay invalid (migration 0012), so it is built over
+    every partition instead.
+    """
     for _, definition in suspended.indexes:
-        conn.execute(definition)
+        conn.execute(definition.replace(" ON ONLY ", " ON ", 1))
     for table, name, definition in suspended.foreign_keys:
         conn.execute(f'alter table {table} add constraint "{name}" {definition}')

@@ -129,3 +129,27 @@ def test_services_carry_on_where_the_bulk_load_stopped(fresh_db, tmp_path):
         ).fetchone()
     assert after[0] == qty - 1
     assert after[2] == value - after[1]
+
+
+PARTITIONED_INDEXES = """
+select p.relname,
+    (select count(*) from pg_index i where i.indrelid = p.oid),
+    (select min((select count(*) from pg_index ci where ci.indrelid = h.inhrelid))
+     from pg_inherits h where h.inhparent = p.oid),
+    (select bool_and(i.indisvalid) from pg_index i where i.indrelid = p.oid)
+from pg_class p where p.relkind = 'p' order by 1
+"""
+
+
+def test_the_partitions_keep_every_index_after_the_bulk_load(fresh_db, tmp_path):
+    """The load drops the plain indexes and builds them again over every partition: each
+    partitioned table's indexes are valid and each of its partitions has all of them."""
+    run = generate_into(fresh_db(), TINY, TINY_END, tmp_path / "a.json")
+    with psycopg.connect(run.url) as conn:
+        tables = conn.execute(PARTITIONED_INDEXES).fetchall()
+        invalid = conn.execute("select count(*) from pg_index where not indisvalid").fetchone()[0]
+    assert [t[0] for t in tables] == ["kardex", "sale_lines", "sale_payments", "sales"]
+    for name, indexes, fewest_on_a_partition, valid in tables:
+        assert valid, name
+        assert fewest_on_a_partition == indexes, name
+    assert invalid == 0
