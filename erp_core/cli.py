@@ -6,19 +6,15 @@ pipeline registers ``innovalogix pipeline``), so the core never imports them.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from importlib.metadata import entry_points
 
 import typer
-from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from erp_core import db, reports
-from erp_core.cli_support import RootGroup
-from erp_core.domain.kardex import OPERATION_NAMES
-from erp_core.domain.money import format_amount, format_pen, format_qty, format_unit_cost
-from erp_core.services.errors import NotFound
+from erp_core.cli_support import RootGroup, console, core_connection, found
+from erp_core.domain.money import format_pen, format_qty, format_unit_cost
+from erp_core.kardex_cli import kardex
 from erp_core.timeutil import format_moment
 
 app = typer.Typer(
@@ -29,7 +25,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="La base de datos transaccional.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console(width=120)
 SUMMARY_LABELS = {
     "stores": "Tiendas",
     "products": "SKUs",
@@ -68,15 +63,15 @@ def stock(
     """Current stock and its value (weighted-average cost) by store, or by product."""
     if store is not None and sku is not None:
         raise typer.BadParameter("use --store o --sku, no ambos", param_hint="--sku")
-    with _core_connection() as conn:
+    with core_connection() as conn:
         if store is not None:
-            rows, total = _found(lambda: reports.store_stock(conn, store, limit))
+            rows, total = found(lambda: reports.store_stock(conn, store, limit))
             table = _balances_table(f"Stock de la tienda {store} por producto", "SKU", rows)
             console.print(table)
             console.print(f"{len(rows):,} de {total:,} productos con saldo en la tienda")
             return
         if sku is not None:
-            rows = _found(lambda: reports.product_stock(conn, sku))
+            rows = found(lambda: reports.product_stock(conn, sku))
             console.print(_balances_table(f"Stock de {sku} por tienda", "Tienda", rows))
             return
         rows = reports.stock_by_store(conn)
@@ -98,44 +93,11 @@ def stock(
         )
 
 
-@app.command(
+app.command(
     "kardex",
-    help="Kardex valorizado (formato 13.1) de un producto en una tienda: sus últimos movimientos.",
-)
-def kardex(
-    store: str = typer.Argument(..., help="Código de tienda, p. ej. 0001."),
-    sku: str = typer.Argument(..., help="SKU del producto."),
-    limit: int = typer.Option(30, min=1, help="Cuántos movimientos, los más recientes."),
-) -> None:
-    """The valued kardex of one product in one store, its latest movements."""
-    with _core_connection() as conn:
-        rows = _found(lambda: reports.kardex_rows(conn, store, sku, limit))
-    table = Table(
-        title=f"Kardex de {sku} en la tienda {store} (costo promedio ponderado)",
-        box=box.SIMPLE_HEAD,  # ten columns: no room for vertical rules in 120
-    )
-    table.add_column("Fecha", no_wrap=True)
-    table.add_column("Op.", no_wrap=True)
-    table.add_column("Documento", no_wrap=True)
-    for column in ("Entrada", "Salida", "Costo\nunit. S/", "Costo\ntotal S/", "Saldo",
-                   "Costo\nprom. S/", "Valor\nsaldo S/"):  # fmt: skip
-        table.add_column(column, justify="right", no_wrap=True)
-    for (at, op, doc_type, serie, number, q_in, c_in, t_in, q_out, c_out, t_out,
-         balance, average, value, _) in rows:  # fmt: skip
-        table.add_row(
-            format_moment(at)[:10], op, f"{doc_type} {serie}-{number}",
-            format_qty(q_in) if q_in else "", format_qty(q_out) if q_out else "",
-            format_unit_cost(c_in if q_in else c_out), format_amount(t_in if q_in else t_out),
-            format_qty(balance), format_unit_cost(average), format_amount(value),
-        )  # fmt: skip
-    console.print(table)
-    if not rows:
-        console.print(f"{sku} no tiene movimientos en la tienda {store}")
-        return
-    operations = sorted({row[1] for row in rows})
-    console.print("Op. (tabla 12 SUNAT): " + "; ".join(
-        f"{op} {OPERATION_NAMES.get(op, 'otra')}" for op in operations
-    ))  # fmt: skip
+    help="Kardex valorizado (formato 13.1) de un producto en una tienda: sus últimos "
+    "movimientos, o los de un mes con su saldo anterior.",
+)(kardex)
 
 
 def _balances_table(title: str, first: str, rows: list[tuple]) -> Table:
@@ -152,29 +114,6 @@ def _balances_table(title: str, first: str, rows: list[tuple]) -> Table:
             format_moment(last_at) if last_at else "",
         )  # fmt: skip
     return table
-
-
-@contextmanager
-def _core_connection():
-    """A connection to a core that has its schema; else the fix, and exit 1."""
-    with db.connect() as conn:
-        if not reports.has_schema(conn):
-            console.print(
-                "[red]La base de datos no tiene el esquema de InnovaLogix:[/red] "
-                "ejecute `innovalogix db upgrade`"
-            )
-            raise typer.Exit(code=1)
-        yield conn
-
-
-def _found(read):
-    """``read()``, or the unknown store or SKU named, and exit 1."""
-    try:
-        return read()
-    except NotFound as missing:
-        what = {"store": "No existe la tienda", "product": "No existe el SKU"}[missing.entity]
-        console.print(f"[red]{what} {missing.key}[/red]")
-        raise typer.Exit(code=1) from None
 
 
 def _register_plugins() -> None:

@@ -1,24 +1,31 @@
-"""What every ``innovalogix`` command shares: the root group's error handling and the date
-format people type (dd/mm/aaaa). Typer's own words are made Spanish by ``cli_spanish``."""
+"""What every ``innovalogix`` command shares: the root group's error handling, a connection to a
+migrated core, and the date format people type (dd/mm/aaaa). Typer's own words are made Spanish
+by ``cli_spanish``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
+import psycopg
 import typer
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from erp_core import cli_spanish, db
+from erp_core import cli_spanish, db, reports
+from erp_core.services.errors import NotFound
 
 cli_spanish.install()  # every command module imports this one: Typer speaks Spanish in all
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 DATE_METAVAR = "DD/MM/AAAA"
 
+console = Console(width=120)
 err_console = Console(stderr=True)
+T = TypeVar("T")
 
 
 class RootGroup(TyperGroup):
@@ -45,3 +52,26 @@ def parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise typer.BadParameter(f"«{text}» no es una fecha válida: use dd/mm/aaaa (o aaaa-mm-dd)")
+
+
+@contextmanager
+def core_connection() -> Iterator[psycopg.Connection]:
+    """A connection to a core that has its schema; else the fix, and exit 1."""
+    with db.connect() as conn:
+        if not reports.has_schema(conn):
+            console.print(
+                "[red]La base de datos no tiene el esquema de InnovaLogix:[/red] "
+                "ejecute `innovalogix db upgrade`"
+            )
+            raise typer.Exit(code=1)
+        yield conn
+
+
+def found(read: Callable[[], T]) -> T:
+    """``read()``, or the unknown store or SKU named, and exit 1."""
+    try:
+        return read()
+    except NotFound as missing:
+        what = {"store": "No existe la tienda", "product": "No existe el SKU"}[missing.entity]
+        console.print(f"[red]{what} {escape(str(missing.key))}[/red]")
+        raise typer.Exit(code=1) from None

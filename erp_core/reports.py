@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import psycopg
 
+from erp_core.partitions import add_months
 from erp_core.services.errors import NotFound
 
 
@@ -62,6 +66,29 @@ def kardex_rows(conn: psycopg.Connection, store_code: str, sku: str, limit: int)
         "order by kardex_id",
         (store_id, product_id, limit),
     ).fetchall()
+
+
+def kardex_month(
+    conn: psycopg.Connection, store_code: str, sku: str, first: dt.date
+) -> tuple[tuple, list[tuple]]:
+    """A month of a product's kardex in a store (``first``: the month's first day): the balance
+    it opens with (quantity, average cost, value; zeros before the first movement) and its rows,
+    as ``kardex_rows`` gives them."""
+    store_id, product_id = _store_id(conn, store_code), _product_id(conn, sku)
+    opening = conn.execute(
+        "select balance_quantity, balance_unit_cost, balance_value from kardex "
+        "where store_id = %s and product_id = %s and movement_date < %s "
+        "order by kardex_id desc limit 1",
+        (store_id, product_id, first),
+    ).fetchone()
+    rows = conn.execute(
+        "select moved_at, operation_type, doc_type, serie, number, quantity_in, unit_cost_in, "
+        "total_in, quantity_out, unit_cost_out, total_out, balance_quantity, balance_unit_cost, "
+        "balance_value, kardex_id from kardex where store_id = %s and product_id = %s "
+        "and movement_date >= %s and movement_date < %s order by kardex_id",
+        (store_id, product_id, first, add_months(first, 1)),
+    ).fetchall()
+    return opening or (Decimal(0), Decimal(0), Decimal(0)), rows
 
 
 def _store_id(conn: psycopg.Connection, code: str) -> int:

@@ -150,6 +150,31 @@ def test_the_kardex_of_a_product_in_a_store_runs_to_its_stock(stocked):
     assert "SKU0002 no tiene movimientos en la tienda 0002" in empty.output
 
 
+def opening_of(output: str) -> list[str]:
+    """The opening balance row's quantity, average cost and value."""
+    return next(line for line in output.splitlines() if "Saldo anterior" in line).split()[-3:]
+
+
+def test_a_months_kardex_opens_with_the_balance_it_inherits(stocked):
+    march = CliRunner().invoke(app, ["kardex", "0001", "SKU0001", "--month", "03/2026"])
+    assert march.exit_code == 0, march.output
+    assert "Kardex de SKU0001 en la tienda 0001 en 03/2026" in march.output
+    assert opening_of(march.output) == ["0", "0.0000", "0.00"]  # nothing before March
+    assert [line.split()[:2] for line in march.output.splitlines() if line[2:4].isdigit()] == [
+        ["09/03/2026", "02"], ["10/03/2026", "01"],
+    ]  # fmt: skip
+    assert ("2 movimientos. Entradas: 10 (S/ 50.00); salidas: 3 (S/ 15.00); saldo final: 7 "
+            "(S/ 35.00)") in march.output  # fmt: skip
+    april = CliRunner().invoke(app, ["kardex", "0001", "SKU0001", "--month", "4/2026"])
+    assert opening_of(april.output) == ["7", "5.0000", "35.00"]
+    assert "0 movimientos. Entradas: 0 (S/ 0.00); salidas: 0 (S/ 0.00); saldo final: 7" in (
+        april.output
+    )
+    bad = CliRunner().invoke(app, ["kardex", "0001", "SKU0001", "--month", "2026-03"])
+    assert bad.exit_code == 2
+    assert "«2026-03» no es un mes: use MM/AAAA" in bad.output
+
+
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
 def test_a_database_that_cannot_be_reached_is_one_clear_message_and_exit_1(command, tmp_path):
     write_csv(tmp_path / "ventas.csv", [line("2026-03-10 09:00", "0001", "SKU0001", "1", "5", "A")])
