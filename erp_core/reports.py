@@ -54,16 +54,21 @@ def product_stock(conn: psycopg.Connection, sku: str) -> list[tuple]:
     ).fetchall()
 
 
+# A kardex row as the CLI shows it: PLE 13.1's columns, in its order.
+KARDEX_COLUMNS = (
+    "moved_at, operation_type, doc_type, serie, number, quantity_in, unit_cost_in, total_in, "
+    "quantity_out, unit_cost_out, total_out, balance_quantity, balance_unit_cost, "
+    "balance_value, kardex_id"
+)
+
+
 def kardex_rows(conn: psycopg.Connection, store_code: str, sku: str, limit: int) -> list[tuple]:
     """The last ``limit`` kardex rows of a product in a store, oldest first (PLE 13.1's
     columns: moment, operation, document, in, out, running balance)."""
     store_id, product_id = _store_id(conn, store_code), _product_id(conn, sku)
     return conn.execute(
-        "select * from (select moved_at, operation_type, doc_type, serie, number, "
-        "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
-        "balance_quantity, balance_unit_cost, balance_value, kardex_id from kardex "
-        "where store_id = %s and product_id = %s order by kardex_id desc limit %s) k "
-        "order by kardex_id",
+        f"select * from (select {KARDEX_COLUMNS} from kardex where store_id = %s "
+        "and product_id = %s order by kardex_id desc limit %s) k order by kardex_id",
         (store_id, product_id, limit),
     ).fetchall()
 
@@ -82,9 +87,7 @@ def kardex_month(
         (store_id, product_id, first),
     ).fetchone()
     rows = conn.execute(
-        "select moved_at, operation_type, doc_type, serie, number, quantity_in, unit_cost_in, "
-        "total_in, quantity_out, unit_cost_out, total_out, balance_quantity, balance_unit_cost, "
-        "balance_value, kardex_id from kardex where store_id = %s and product_id = %s "
+        f"select {KARDEX_COLUMNS} from kardex where store_id = %s and product_id = %s "
         "and movement_date >= %s and movement_date < %s order by kardex_id",
         (store_id, product_id, first, add_months(first, 1)),
     ).fetchall()
