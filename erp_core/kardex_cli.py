@@ -18,7 +18,6 @@ from erp_core import reports
 from erp_core.cli_support import console, core_connection, found
 from erp_core.domain.kardex import OPERATION_NAMES
 from erp_core.domain.money import format_amount, format_pen, format_qty, format_unit_cost
-from erp_core.timeutil import format_moment
 
 MONTH = re.compile(r"(\d{1,2})/(\d{4})")
 
@@ -53,7 +52,7 @@ def kardex(
     period = f" en {month:%m/%Y}" if month else ""
     console.print(kardex_table(f"Kardex de {sku} en la tienda {store}{period}", opening, rows))
     if rows:
-        operations = sorted({row[1] for row in rows})
+        operations = sorted({row.operation_type for row in rows})
         console.print("Op. (tabla 12 SUNAT): " + "; ".join(
             f"{op} {OPERATION_NAMES.get(op, 'otra')}" for op in operations
         ))  # fmt: skip
@@ -76,22 +75,29 @@ def kardex_table(title: str, opening: tuple | None, rows: list[tuple]) -> Table:
         quantity, average, value = opening
         table.add_row("", "", "Saldo anterior", "", "", "", "", format_qty(quantity),
                       format_unit_cost(average), format_amount(value))  # fmt: skip
-    for (at, op, doc_type, serie, number, q_in, c_in, t_in, q_out, c_out, t_out,
-         balance, average, value, _) in rows:  # fmt: skip
+    for row in rows:
+        entry = bool(row.quantity_in)
         table.add_row(
-            format_moment(at)[:10], op, f"{doc_type} {serie}-{number}",
-            format_qty(q_in) if q_in else "", format_qty(q_out) if q_out else "",
-            format_unit_cost(c_in if q_in else c_out), format_amount(t_in if q_in else t_out),
-            format_qty(balance), format_unit_cost(average), format_amount(value),
+            f"{row.movement_date:%d/%m/%Y}", row.operation_type,
+            f"{row.doc_type} {row.serie}-{row.number}",
+            format_qty(row.quantity_in) if entry else "",
+            "" if entry else format_qty(row.quantity_out),
+            format_unit_cost(row.unit_cost_in if entry else row.unit_cost_out),
+            format_amount(row.total_in if entry else row.total_out),
+            format_qty(row.balance_quantity), format_unit_cost(row.balance_unit_cost),
+            format_amount(row.balance_value),
         )  # fmt: skip
     return table
 
 
 def month_totals(opening: tuple, rows: list[tuple]) -> str:
     """The month in one line: what came in, what went out, what is left."""
-    q_in, t_in = sum(r[5] for r in rows), sum(r[7] for r in rows)
-    q_out, t_out = sum(r[8] for r in rows), sum(r[10] for r in rows)
-    final_quantity, final_value = (rows[-1][11], rows[-1][13]) if rows else (opening[0], opening[2])
+    q_in, t_in = sum(r.quantity_in for r in rows), sum(r.total_in for r in rows)
+    q_out, t_out = sum(r.quantity_out for r in rows), sum(r.total_out for r in rows)
+    if rows:
+        final_quantity, final_value = rows[-1].balance_quantity, rows[-1].balance_value
+    else:
+        final_quantity, _, final_value = opening
     return (
         f"{len(rows):,} movimientos. Entradas: {format_qty(q_in)} ({format_pen(t_in)}); "
         f"salidas: {format_qty(q_out)} ({format_pen(t_out)}); saldo final: "

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import psycopg
+from psycopg.rows import namedtuple_row
 
 from erp_core.partitions import add_months
 from erp_core.services.errors import NotFound
@@ -30,17 +31,13 @@ def stock_by_store(conn: psycopg.Connection) -> list[tuple]:
 def store_stock(conn: psycopg.Connection, store_code: str, limit: int) -> tuple[list[tuple], int]:
     """A store's stock by product, most valuable first (at most ``limit``), and how many
     products the store has a balance of."""
-    store_id = _store_id(conn, store_code)
     rows = conn.execute(
-        "select p.sku, p.name, b.quantity, b.unit_cost, b.total_value, b.last_movement_at "
-        "from stock_balances b join products p using (product_id) where b.store_id = %s "
-        "order by b.total_value desc, p.sku limit %s",
-        (store_id, limit),
+        "select p.sku, p.name, b.quantity, b.unit_cost, b.total_value, b.last_movement_at, "
+        "count(*) over () from stock_balances b join products p using (product_id) "
+        "where b.store_id = %s order by b.total_value desc, p.sku limit %s",
+        (_store_id(conn, store_code), limit),
     ).fetchall()
-    total = conn.execute(
-        "select count(*) from stock_balances where store_id = %s", (store_id,)
-    ).fetchone()[0]
-    return rows, total
+    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
 
 def product_stock(conn: psycopg.Connection, sku: str) -> list[tuple]:
@@ -54,10 +51,10 @@ def product_stock(conn: psycopg.Connection, sku: str) -> list[tuple]:
     ).fetchall()
 
 
-# A kardex row as the CLI shows it: PLE 13.1's columns, in its order.
+# A kardex row as the CLI shows it: PLE 13.1's columns, in its order, by name.
 KARDEX_COLUMNS = (
-    "moved_at, operation_type, doc_type, serie, number, quantity_in, unit_cost_in, total_in, "
-    "quantity_out, unit_cost_out, total_out, balance_quantity, balance_unit_cost, "
+    "movement_date, operation_type, doc_type, serie, number, quantity_in, unit_cost_in, "
+    "total_in, quantity_out, unit_cost_out, total_out, balance_quantity, balance_unit_cost, "
     "balance_value, kardex_id"
 )
 
@@ -66,11 +63,12 @@ def kardex_rows(conn: psycopg.Connection, store_code: str, sku: str, limit: int)
     """The last ``limit`` kardex rows of a product in a store, oldest first (PLE 13.1's
     columns: moment, operation, document, in, out, running balance)."""
     store_id, product_id = _store_id(conn, store_code), _product_id(conn, sku)
-    return conn.execute(
-        f"select * from (select {KARDEX_COLUMNS} from kardex where store_id = %s "
-        "and product_id = %s order by kardex_id desc limit %s) k order by kardex_id",
-        (store_id, product_id, limit),
-    ).fetchall()
+    with conn.cursor(row_factory=namedtuple_row) as cur:
+        return cur.execute(
+            f"select * from (select {KARDEX_COLUMNS} from kardex where store_id = %s "
+            "and product_id = %s order by kardex_id desc limit %s) k order by kardex_id",
+            (store_id, product_id, limit),
+        ).fetchall()
 
 
 def kardex_month(
@@ -86,11 +84,12 @@ def kardex_month(
         "order by kardex_id desc limit 1",
         (store_id, product_id, first),
     ).fetchone()
-    rows = conn.execute(
-        f"select {KARDEX_COLUMNS} from kardex where store_id = %s and product_id = %s "
-        "and movement_date >= %s and movement_date < %s order by kardex_id",
-        (store_id, product_id, first, add_months(first, 1)),
-    ).fetchall()
+    with conn.cursor(row_factory=namedtuple_row) as cur:
+        rows = cur.execute(
+            f"select {KARDEX_COLUMNS} from kardex where store_id = %s and product_id = %s "
+            "and movement_date >= %s and movement_date < %s order by kardex_id",
+            (store_id, product_id, first, add_months(first, 1)),
+        ).fetchall()
     return opening or (Decimal(0), Decimal(0), Decimal(0)), rows
 
 
