@@ -10,7 +10,7 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-demo bench-extract bench-import clean
+.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-sales-bounds bench-demo bench-extract bench-import clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -48,6 +48,11 @@ bench-sales: setup
 # The server's own ceiling for a sale (pgbench's C client calls post_sale), beside tpcb-like.
 bench-sales-ceiling: setup
 	uv run python bench/bench_sales_ceiling.py
+
+# The same 8 terminals with the sale tables' foreign keys, checks and secondary indexes dropped:
+# an upper bound for any schema choice, never applied.
+bench-sales-bounds: setup
+	uv run python bench/bench_sales_bounds.py
 
 bench-demo: setup
 	uv run python bench/bench_demo_data.py
