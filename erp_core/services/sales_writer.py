@@ -55,7 +55,9 @@ class SalesWriter:
         self._in_flight_lock = threading.Lock()
         self._recent_in_flight: deque[int] = deque(maxlen=self.FILL_MEMORY)
         self._closed = False
-        self._waiting: queue.SimpleQueue = queue.SimpleQueue()
+        # Not a SimpleQueue: on Python 3.11 its get(timeout=) can outlast the timeout when another
+        # writer takes the sale that woke it, holding a lingering batch until the next sale comes.
+        self._waiting: queue.Queue = queue.Queue()
         self._conns = [db.connect(url, autocommit=True) for _ in range(connections)]
         self._threads = [
             threading.Thread(target=self._write, args=(n,), name=f"sales-writer-{n}", daemon=True)

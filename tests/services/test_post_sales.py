@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 import threading
+import time
 from collections import Counter
 from decimal import Decimal as D
 
@@ -414,3 +415,30 @@ def priced_sale(key: str, store: str, drawn, ruc_customer: int):
                    serie=unknown if unknown_serie else None)  # fmt: skip
     request.lines = inputs
     return request
+
+
+def test_no_sale_waits_past_the_linger_when_two_writers_race_for_it(db_url, conn, chain):
+    """Bursts of 3 callers, each burst answered before the next starts, through 2 writer
+    connections lingering for a fill they never reach: every burst is answered. A writer
+    lingering on Python 3.11's ``SimpleQueue.get(timeout=)`` whose wake-up sale the other writer
+    took waited, past its linger, for the next sale to arrive: with nothing more sold, its caller
+    waited for ever (found by ``bench_sales_bounds.py``; 1 burst in a few hundred)."""
+    stock_up(conn, chain, "0001", "SKU0001", 1000, "4.00")
+    conn.commit()
+    stuck = []
+
+    def caller(burst: int, k: int) -> None:
+        time.sleep(random.random() * 0.002)  # arrivals around the 0.5 ms linger
+        writer.sell(sale(f"race{burst}-{k}", [("SKU0001", "0.1")], [("cash", "1.18")]))
+
+    with SalesWriter(db_url, connections=2, fill=8) as writer:
+        for burst in range(400):
+            threads = [threading.Thread(target=caller, args=(burst, k)) for k in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=10)
+            if any(thread.is_alive() for thread in threads):
+                stuck.append(burst)
+                break
+    assert stuck == [], f"burst {stuck[0]} was not answered in 10 s"
