@@ -45,7 +45,7 @@ from erp_core.services.sales import (
     sell,
 )
 from erp_core.settings import get_settings
-from erp_core.timeutil import LIMA
+from erp_core.timeutil import LIMA, now
 from pipelines import runner
 
 PAYMENT_WEIGHTS = {"cash": 0.45, "card": 0.25, "yape": 0.2, "plin": 0.1}
@@ -205,7 +205,8 @@ def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, flo
                 )
                 if total <= IDENTIFIED_BOLETA_THRESHOLD:
                     break
-            sold_at = opening + dt.timedelta(seconds=int(i * 12 * 3600 / tickets))
+            # the core refuses a sale in the future: today's tickets stop at the clock
+            sold_at = min(opening + dt.timedelta(seconds=int(i * 12 * 3600 / tickets)), now())
             sell(
                 conn,
                 SaleRequest(

@@ -236,10 +236,16 @@ def print_header(clients: int, rounds: int, seconds: float) -> None:
           f"load: {os.getloadavg()}")  # fmt: skip
 
 
-def main() -> None:
+def round_arguments() -> argparse.ArgumentParser:
+    """The sales benches' common options: seconds a round and side, rounds."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10, help="per round and side")
     parser.add_argument("--rounds", type=int, default=3)
+    return parser
+
+
+def main() -> None:
+    parser = round_arguments()
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     server = db.server_url()

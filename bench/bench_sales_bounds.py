@@ -15,11 +15,17 @@ Usage: uv run python bench/bench_sales_bounds.py [--seconds 10] [--rounds 3]
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 
-from bench_sales import init_pgbench, prepare, print_header, run_pgbench, run_writer
+from bench_sales import (
+    init_pgbench,
+    prepare,
+    print_header,
+    round_arguments,
+    run_pgbench,
+    run_writer,
+)
 from psycopg import sql
 
 from erp_core import db
@@ -56,10 +62,7 @@ def strip_integrity(url: str) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10, help="per round and side")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = round_arguments().parse_args()
     server = db.server_url()
     full_db = db.create_database(server, "bench_bounds_full")
     bare_db = db.create_database(server, "bench_bounds_bare")

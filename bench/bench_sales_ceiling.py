@@ -13,12 +13,19 @@ Usage: uv run python bench/bench_sales_ceiling.py [--seconds 10] [--rounds 3]
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import tempfile
 
-from bench_sales import SKUS, init_pgbench, pgbench_tps, prepare, print_header, run_pgbench
+from bench_sales import (
+    SKUS,
+    init_pgbench,
+    pgbench_tps,
+    prepare,
+    print_header,
+    round_arguments,
+    run_pgbench,
+)
 
 from erp_core import db
 
@@ -94,10 +101,7 @@ def one_client(sales_db: str, pgbench_db: str, seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10, help="per round and side")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = round_arguments().parse_args()
     server = db.server_url()
     sales_db = db.create_database(server, "bench_ceiling")
     pgbench_db = db.create_database(server, "bench_pgbench")
