@@ -117,8 +117,16 @@ def _balances_table(title: str, first: str, rows: list[tuple]) -> Table:
 
 
 def _register_plugins() -> None:
+    """A plugin is a command group (a ``typer.Typer``) or a single command (a function).
+
+    Plugins import their heavy libraries inside their commands: every one is loaded at start-up.
+    """
     for entry in entry_points(group="innovalogix.cli"):
-        app.add_typer(entry.load(), name=entry.name)
+        plugin = entry.load()
+        if isinstance(plugin, typer.Typer):
+            app.add_typer(plugin, name=entry.name)
+        else:
+            app.command(entry.name, help=plugin.__doc__)(plugin)
 
 
 def _register_core_commands() -> None:
