@@ -6,10 +6,10 @@ import pandas as pd
 
 from erp_core.domain.documents import make_ruc
 from erp_core.importer.run import ImportOptions, import_sales_file
-from erp_core.paths import PROJECT_ROOT
+from erp_core.paths import REAL_DATA_DIR
 from tests.importer.files import read_csv
 
-ONLINE_RETAIL = PROJECT_ROOT.parent / "shared" / "data" / "online_retail.parquet"
+ONLINE_RETAIL = REAL_DATA_DIR / "online_retail.parquet"
 INVOICES = 30
 
 
