@@ -6,6 +6,7 @@ from pipelines import dbt_project
 from pipelines.defs.ops.jobs import recent_days_only
 from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.extract import SOURCE_TABLES
+from pipelines.ml_tables import ML_TABLES, existing_ml_relations, ml_asset_key
 from pipelines.snapshot import publish_snapshot, published_at
 from pipelines.warehouse import RAW_SCHEMA
 
@@ -45,7 +46,8 @@ def snapshot_defs() -> dg.Definitions:
 
     @dg.asset(
         name="warehouse_snapshot",
-        deps=deps,
+        # The ML tables too: the nightly run publishes them with the marts they were made from.
+        deps=[*deps, *(ml_asset_key(table) for table in ML_TABLES)],
         group_name="ops",
         kinds={"duckdb"},
         owners=["team:data-platform"],
@@ -63,7 +65,7 @@ def snapshot_defs() -> dg.Definitions:
                 patch_days = dbt_project.rebuilt_days_since(con, previous)
             published = publish_snapshot(
                 con,
-                relations,
+                [*relations, *existing_ml_relations(con)],
                 path,
                 run_id=context.run.run_id,
                 day_columns=day_columns,
