@@ -1,9 +1,10 @@
 """Write the Peruvian retail calendar seed (``seeds/peru_calendar.csv``), one row per day.
 
-Public holidays come from the ``holidays`` package (``country_holidays("PE")``); the retail
-events follow the retail calendar of the domain notes (paydays, gratificaciones, seasons,
-campaigns). Re-run after upgrading ``holidays`` or to extend the range, and commit the script
-together with the CSV:
+Public holidays come from the ``holidays`` package (``country_holidays("PE")``); paydays and
+gratificaciones follow the domain notes; every retail event window (seasons, campaigns, Cyber
+Wow, Black Friday ...) comes from ``erp_core.retail_calendar``, the module the demo generator
+plants its demand in, so the seed flags exactly the days the demo plants. Re-run after
+upgrading ``holidays`` or to extend the range, and commit the script together with the CSV:
 
     python dbt_project/scripts/make_calendar_seed.py --first-year 2020 --last-year 2030
 """
@@ -17,7 +18,8 @@ import datetime as dt
 from pathlib import Path
 
 import holidays
-from dateutil.easter import easter
+
+from erp_core.retail_calendar import EVENT_FLAGS, event_days, nth_weekday
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "seeds" / "peru_calendar.csv"
 MONTHS_ES = (
@@ -61,27 +63,17 @@ COLUMNS = [
     "is_dia_del_padre",
     "is_dia_del_padre_week",
     "is_fiestas_patrias",
+    "is_fiestas_patrias_campaign",
     "is_cyber_wow",
     "is_black_friday",
+    "is_navidad_previa",
     "is_navidad_campaign",
+    "is_gratificacion_diciembre",
     "is_navidad",
     "is_ano_nuevo",
+    "is_ano_nuevo_campaign",
     "retail_event",
 ]
-
-
-def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    """The n-th ``weekday`` (0 = Monday) of a month."""
-    first = dt.date(year, month, 1)
-    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def cyber_wow_days(year: int) -> set[dt.date]:
-    """Approximate Cyber Wow windows: Monday to Thursday of the third week of April and July
-    and of the first week of November. The organiser (IAB Perú) sets the exact dates each year.
-    """
-    starts = [nth_weekday(year, 4, 0, 3), nth_weekday(year, 7, 0, 3), nth_weekday(year, 11, 0, 1)]
-    return {start + dt.timedelta(days=i) for start in starts for i in range(4)}
 
 
 def season(month: int) -> str:
@@ -114,21 +106,7 @@ def calendar_rows(first_year: int, last_year: int) -> list[dict[str, object]]:
         run = []
 
     rows = []
-    per_year: dict[int, dict[str, object]] = {}
-    for year in years:
-        easter_sunday = easter(year)
-        mothers_day = nth_weekday(year, 5, 6, 2)
-        fathers_day = nth_weekday(year, 6, 6, 3)
-        per_year[year] = {
-            "semana_santa": {easter_sunday - dt.timedelta(days=i) for i in range(8)},
-            "mothers_day": mothers_day,
-            "fathers_day": fathers_day,
-            "black_friday": nth_weekday(year, 11, 3, 4) + dt.timedelta(days=1),
-            "cyber_wow": cyber_wow_days(year),
-        }
-
     for day in days:
-        y = per_year[day.year]
         last_dom = calendar.monthrange(day.year, day.month)[1]
         is_quincena = day.day == 15
         is_eom = day.day == last_dom
@@ -136,16 +114,14 @@ def calendar_rows(first_year: int, last_year: int) -> list[dict[str, object]]:
         if is_eom:
             days_since_payday = 0
         iso = day.isocalendar()
+        mothers_day = nth_weekday(day.year, 5, 6, 2)
+        fathers_day = nth_weekday(day.year, 6, 6, 3)
+        windows = {flag: day in event_days(name, day.year) for name, flag in EVENT_FLAGS.items()}
         flags = {
-            "is_semana_santa": day in y["semana_santa"],
-            "is_dia_de_la_madre": day == y["mothers_day"],
-            "is_dia_de_la_madre_week": 0 <= (y["mothers_day"] - day).days <= 6,
-            "is_dia_del_padre": day == y["fathers_day"],
-            "is_dia_del_padre_week": 0 <= (y["fathers_day"] - day).days <= 6,
+            **windows,
+            "is_dia_de_la_madre": day == mothers_day,
+            "is_dia_del_padre": day == fathers_day,
             "is_fiestas_patrias": (day.month, day.day) in ((7, 28), (7, 29)),
-            "is_cyber_wow": day in y["cyber_wow"],
-            "is_black_friday": day == y["black_friday"],
-            "is_navidad_campaign": day.month == 12 and day.day <= 24,
             "is_navidad": (day.month, day.day) in ((12, 24), (12, 25)),
             "is_ano_nuevo": (day.month, day.day) in ((12, 31), (1, 1)),
         }
@@ -161,6 +137,9 @@ def calendar_rows(first_year: int, last_year: int) -> list[dict[str, object]]:
             ("Semana de la Madre", flags["is_dia_de_la_madre_week"]),
             ("Semana del Padre", flags["is_dia_del_padre_week"]),
             ("Campaña navideña", flags["is_navidad_campaign"]),
+            ("Previa navideña", flags["is_navidad_previa"]),
+            ("Campaña de Fiestas Patrias", flags["is_fiestas_patrias_campaign"]),
+            ("Campaña de Año Nuevo", flags["is_ano_nuevo_campaign"]),
         ]
         row: dict[str, object] = {
             "date_day": day.isoformat(),
@@ -190,9 +169,6 @@ def calendar_rows(first_year: int, last_year: int) -> list[dict[str, object]]:
             "is_gratificacion_month": day.month in (7, 12),
             "is_gratificacion_payday": is_quincena and day.month in (7, 12),
             "season": season(day.month),
-            "is_summer": day.month <= 3,
-            "is_winter": 6 <= day.month <= 8,
-            "is_campana_escolar": day.month in (2, 3),
             **flags,
             "retail_event": next((name for name, on in events if on), ""),
         }

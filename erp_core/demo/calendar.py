@@ -9,19 +9,18 @@ analytics should find them again in the data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import holidays
 import numpy as np
+
+from erp_core.retail_calendar import EVENT_WINDOWS, Windows
 
 WEEKDAY_FACTOR = (0.88, 0.86, 0.90, 0.95, 1.08, 1.25, 1.08)  # Monday .. Sunday
 PAYDAY_FACTOR = 1.18  # quincena (15-16) and end of month (last day, 1-2)
 HOLIDAY_FACTOR = 1.10
 CLOSED_ISH = {(1, 1): 0.45, (12, 25): 0.60}  # Año Nuevo, Navidad: short opening hours
 YEARLY_GROWTH = 0.06
-
-Windows = Callable[[int], list[tuple[dt.date, dt.date]]]
 
 
 @dataclass(frozen=True)
@@ -32,79 +31,43 @@ class Event:
     traffic: float = 1.0
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _fixed(m1: int, d1: int, m2: int, d2: int) -> Windows:
-    return lambda y: [(dt.date(y, m1, d1), dt.date(y, m2, d2))]
-
-
-def _week_before(month: int, weekday: int, n: int) -> Windows:
-    def windows(year: int):
-        day = _nth_weekday(year, month, weekday, n)
-        return [(day - dt.timedelta(days=6), day)]
-
-    return windows
-
-
-def _semana_santa(year: int) -> list[tuple[dt.date, dt.date]]:
-    names = holidays.country_holidays("PE", years=year, language="en_US")
-    friday = next(d for d, name in names.items() if name == "Good Friday")
-    return [(friday - dt.timedelta(days=4), friday + dt.timedelta(days=1))]
-
-
-def _cyber_wow(year: int) -> list[tuple[dt.date, dt.date]]:
-    starts = [
-        _nth_weekday(year, 4, 0, 2),
-        _nth_weekday(year, 7, 0, 2),
-        _nth_weekday(year, 11, 0, 1),
-    ]
-    return [(s, s + dt.timedelta(days=3)) for s in starts]
-
-
-def _black_friday(year: int) -> list[tuple[dt.date, dt.date]]:
-    friday = _nth_weekday(year, 11, 4, 4)
-    return [(friday, friday + dt.timedelta(days=3))]
-
-
 EVENTS: tuple[Event, ...] = (
-    Event("verano", _fixed(1, 1, 3, 31), {
+    Event("verano", EVENT_WINDOWS["verano"], {
         "Gaseosas": 1.4, "Aguas": 1.6, "Cervezas": 1.3, "Energizantes e isotónicas": 1.4,
         "Cuidado de la piel": 1.6, "Playa y verano": 12.0, "Ventiladores": 6.0,
         "Ropa de invierno": 0.3, "Textil hogar": 0.7}),
-    Event("campana_escolar", _fixed(2, 1, 3, 20), {
+    Event("campana_escolar", EVENT_WINDOWS["campana_escolar"], {
         "Cuadernos": 6.0, "Escritura": 5.0, "Mochilas y loncheras": 6.0, "Libros": 7.0,
         "Arte y manualidades": 4.0, "Uniformes escolares": 8.0, "Calzado": 1.8}),
-    Event("semana_santa", _semana_santa, {
+    Event("semana_santa", EVENT_WINDOWS["semana_santa"], {
         "Conservas": 2.5, "Arroz y menestras": 1.3}),
-    Event("dia_de_la_madre", _week_before(5, 6, 2), {
+    Event("dia_de_la_madre", EVENT_WINDOWS["dia_de_la_madre"], {
         "Perfumería": 3.5, "Pequeños electrodomésticos": 3.0, "Menaje de cocina": 2.5,
         "Textil hogar": 1.8, "Celulares y accesorios": 1.6, "Polos y camisas": 1.5}),
-    Event("dia_del_padre", _week_before(6, 6, 3), {
+    Event("dia_del_padre", EVENT_WINDOWS["dia_del_padre"], {
         "Perfumería": 2.0, "Televisores": 2.0, "Cervezas": 1.5, "Polos y camisas": 1.6,
         "Calzado": 1.4}),
-    Event("invierno", _fixed(6, 1, 8, 31), {
+    Event("invierno", EVENT_WINDOWS["invierno"], {
         "Ropa de invierno": 3.0, "Textil hogar": 1.7, "Ventiladores": 0.2, "Aguas": 0.8}),
-    Event("fiestas_patrias", _fixed(7, 15, 7, 29), {
+    Event("fiestas_patrias", EVENT_WINDOWS["fiestas_patrias"], {
         "Cervezas": 2.0, "Gaseosas": 1.4, "Televisores": 1.8, "Polos y camisas": 1.3},
         traffic=1.20),  # July gratificación, paid by the 15th
-    Event("cyber_wow", _cyber_wow, {
+    Event("cyber_wow", EVENT_WINDOWS["cyber_wow"], {
         "Televisores": 2.5, "Celulares y accesorios": 2.5, "Pequeños electrodomésticos": 1.8,
         "Calzado": 1.5}),
-    Event("black_friday", _black_friday, {
+    Event("black_friday", EVENT_WINDOWS["black_friday"], {
         "Televisores": 3.0, "Celulares y accesorios": 2.5, "Pequeños electrodomésticos": 2.0,
         "Polos y camisas": 1.5, "Calzado": 1.5}),
-    Event("navidad_previa", _fixed(11, 15, 11, 30), {
+    Event("navidad_previa", EVENT_WINDOWS["navidad_previa"], {
         "Panetones": 6.0, "Decoración y Navidad": 15.0, "Muñecas y figuras": 1.5}),
-    Event("navidad", _fixed(12, 1, 12, 24), {
+    Event("navidad", EVENT_WINDOWS["navidad"], {
         "Panetones": 18.0, "Decoración y Navidad": 25.0, "Muñecas y figuras": 5.0,
         "Juegos de mesa": 4.0, "Peluches": 4.5, "Perfumería": 2.5, "Televisores": 2.2,
         "Celulares y accesorios": 2.0, "Desayuno": 1.6, "Gaseosas": 1.3, "Cervezas": 1.3,
         "Polos y camisas": 1.6, "Calzado": 1.5}),
-    Event("gratificacion_diciembre", _fixed(12, 15, 12, 24), {}, traffic=1.35),
-    Event("ano_nuevo", _fixed(12, 26, 12, 31), {
+    Event("gratificacion_diciembre", EVENT_WINDOWS["gratificacion_diciembre"], {},
+          traffic=1.35),
+    Event("ano_nuevo", EVENT_WINDOWS["ano_nuevo"], {
         "Cervezas": 2.0, "Gaseosas": 1.5, "Ropa interior": 3.0}),
 )  # fmt: skip
 

@@ -441,7 +441,7 @@ def test_dim_date_knows_the_peruvian_retail_calendar(warehouses):
     )
     expected = [
         (dt.date(2026, 5, 10), False, None, "Día de la Madre", False, False),
-        (dt.date(2026, 7, 15), False, None, None, True, True),
+        (dt.date(2026, 7, 15), False, None, "Cyber Wow", True, True),
         (dt.date(2026, 7, 28), True, "Día de la Independencia", "Fiestas Patrias", False, False),
         (dt.date(2026, 12, 25), True, "Navidad del Señor", "Navidad", False, False),
     ]

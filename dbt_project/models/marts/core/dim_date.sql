@@ -1,4 +1,5 @@
-{# The Peruvian retail calendar, one row per day (2020-2030), from the calendar seed. #}
+{# The Peruvian retail calendar, one row per day (2020-2030), from the calendar seed; its event
+   windows are erp_core.retail_calendar's, the ones the demo generator plants. #}
 
 with
 
@@ -48,11 +49,15 @@ final as (
         is_dia_del_padre,
         is_dia_del_padre_week,
         is_fiestas_patrias,
+        is_fiestas_patrias_campaign,
         is_cyber_wow,
         is_black_friday,
+        is_navidad_previa,
         is_navidad_campaign,
+        is_gratificacion_diciembre,
         is_navidad,
         is_ano_nuevo,
+        is_ano_nuevo_campaign,
         nullif(retail_event, '') as retail_event
     from calendar
 
