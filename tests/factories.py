@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,15 +42,21 @@ def build_chain(conn, n_products: int = 3, price: str = "11.80") -> Chain:
     return Chain(["0001", "0002"], skus, SUPPLIER_RUC)
 
 
+def guide_number(key: str) -> int:
+    """A supplier guía number of its own for each receipt key: a guía is received only once."""
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 99_999_999 + 1
+
+
 def stock_up(conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str | None = None):
+    key = key or f"receipt-{store}-{sku}-{qty}-{unit_cost}-{os.urandom(4).hex()}"
     return receive_goods(
         conn,
-        key or f"receipt-{store}-{sku}-{qty}-{unit_cost}-{os.urandom(4).hex()}",
+        key,
         chain.supplier_ruc,
         store,
         [PurchaseLineInput(sku, Decimal(str(qty)), Decimal(str(unit_cost)))],
         "G001",
-        1,
+        guide_number(key),
         received_at=LIMA_NOON - dt.timedelta(days=1),
     )
 

@@ -51,9 +51,10 @@ def _adjustment_line(conn, adjustment_id: int, product_id: int, delta, movement)
     )
 
 
-def _run(conn, key: str, operation: str, store_code: str, lines, at, body) -> int:
+def _run(conn, key: str, operation: str, store_code: str, lines, at, body, extra=None) -> int:
+    request = idempotency.fingerprint(store_code, lines, at, extra)
     with transaction_at(conn, at, "at") as at:
-        stored = idempotency.claim(conn, key, operation)
+        stored = idempotency.claim(conn, key, operation, request)
         if stored is not None:
             return stored["adjustment_id"]
         if not lines:
@@ -109,7 +110,7 @@ def record_shrinkage(
             _adjustment_line(conn, adjustment_id, product_id, -qty, movement)
         return adjustment_id
 
-    return _run(conn, idempotency_key, "shrinkage", store_code, lines, at, body)
+    return _run(conn, idempotency_key, "shrinkage", store_code, lines, at, body, reason)
 
 
 def record_physical_count(

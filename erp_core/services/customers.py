@@ -85,7 +85,8 @@ def register_customer(
     blind_index = vault.blind_index(clean.doc_type, clean.doc_number)
     with conn.transaction():
         if idempotency_key:
-            stored = idempotency.claim(conn, idempotency_key, "register_customer")
+            request = blind_index.hex()  # keyed: a document's plain hash would be reversible
+            stored = idempotency.claim(conn, idempotency_key, "register_customer", request)
             if stored is not None:
                 return int(stored["customer_id"])
         row = conn.execute(

@@ -56,6 +56,25 @@ def _check_guide(serie, number) -> None:
     whole_number(number, "guide_number", f"must be from 1 to {MAX_CORRELATIVO}", MAX_CORRELATIVO)
 
 
+def _check_guide_unused(conn, supplier_id: int, ruc: str, serie: str, number: int) -> None:
+    """A supplier's guía (RUC + serie-number) is one delivery: received once, whatever key the
+    client sends. Checked under a lock on that guía, so two receipts of it cannot both pass."""
+    conn.execute(
+        "select pg_advisory_xact_lock(hashtext(%s))", (f"guia {supplier_id} {serie}-{number}",)
+    )
+    row = conn.execute(
+        "select goods_receipt_id, receipt_date from goods_receipts "
+        "where supplier_id = %s and serie = %s and number = %s limit 1",
+        (supplier_id, serie, number),
+    ).fetchone()
+    if row is not None:
+        raise InvalidInput(
+            "guide_number", number,
+            f"guía {serie}-{number} of supplier {ruc} was already received (goods receipt "
+            f"{row[0]} of {row[1]:%d/%m/%Y})",
+        )  # fmt: skip
+
+
 def _supplier_id(conn, ruc: str) -> int:
     row = conn.execute("select supplier_id from suppliers where ruc = %s", (ruc,)).fetchone()
     if row is None:
@@ -73,8 +92,9 @@ def create_purchase_order(
     expected_on: dt.date | None = None,
 ) -> int:
     """Order goods from a supplier for a store; expected by the supplier's lead time."""
+    request = idempotency.fingerprint(supplier_ruc, store_code, lines, ordered_on, expected_on)
     with conn.transaction():
-        stored = idempotency.claim(conn, idempotency_key, "purchase_order")
+        stored = idempotency.claim(conn, idempotency_key, "purchase_order", request)
         if stored is not None:
             return stored["purchase_order_id"]
         quantities = _check_lines(lines)
@@ -117,12 +137,16 @@ def receive_goods(
 ) -> int:
     """Receive goods (with the supplier's guía de remisión): kardex 02, new average cost."""
     _check_guide(guide_serie, guide_number)
+    request = idempotency.fingerprint(
+        supplier_ruc, store_code, lines, guide_serie, guide_number, received_at, purchase_order_id
+    )
     with transaction_at(conn, received_at, "received_at") as received_at:
-        stored = idempotency.claim(conn, idempotency_key, "goods_receipt")
+        stored = idempotency.claim(conn, idempotency_key, "goods_receipt", request)
         if stored is not None:
             return stored["goods_receipt_id"]
         quantities = _check_lines(lines)
         supplier_id = _supplier_id(conn, supplier_ruc)
+        _check_guide_unused(conn, supplier_id, supplier_ruc, guide_serie, guide_number)
         store = store_by_code(conn, store_code)
         products = products_by_sku(conn, [line.sku for line in lines])
         if purchase_order_id is not None:

@@ -55,8 +55,11 @@ class ReturnRequest:
 
 def return_sale(conn: psycopg.Connection, request: ReturnRequest) -> int:
     """Record a return against a sale; refunds pro rata of what the line was paid."""
+    fingerprint = idempotency.fingerprint(
+        request.sale_id, request.lines, request.reason, request.returned_at
+    )
     with transaction_at(conn, request.returned_at, "returned_at") as returned_at:
-        stored = idempotency.claim(conn, request.idempotency_key, "return")
+        stored = idempotency.claim(conn, request.idempotency_key, "return", fingerprint)
         if stored is not None:
             return stored["return_id"]
         return_id = _return(conn, request, returned_at)

@@ -85,9 +85,10 @@ class SaleArguments(NamedTuple):
     payment_methods: list[str]
     payment_amounts: list[Decimal]
     number: int | None
+    request: str  # the request's fingerprint, kept with its key (migration 0014)
 
 
-POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+POST_SALE = "select * from post_sale(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def sell(conn: psycopg.Connection, request: SaleRequest) -> SaleResult:
@@ -124,7 +125,7 @@ POST_SALES = (
     "select ordinal, sale_id, sale_date, serie, number, total_amount, taxable_amount, "
     "igv_amount, line_ids, error_state, error_detail::text from post_sales(%s, %s, %s, %s, "
     "%s::date[], %s::timestamptz[], %s::bigint[], %s, %s::integer[], %s::integer[], %s, "
-    "%s::numeric[], %s::numeric[], %s::integer[], %s, %s::numeric[])"
+    "%s::numeric[], %s::numeric[], %s::integer[], %s, %s::numeric[], %s::text[])"
 )
 
 
@@ -172,7 +173,7 @@ def _post_batch(
     line_sales = [ordinal for ordinal, x in enumerate(sales, 1) for _ in x.skus]
     payment_sales = [ordinal for ordinal, x in enumerate(sales, 1) for _ in x.payment_methods]
     per_sale = ("key", "store_code", "doc_type", "serie", "sale_date", "sold_at", "customer_id",
-                "channel", "number")  # fmt: skip
+                "channel", "number", "request")  # fmt: skip
     columns = [[getattr(x, name) for x in sales] for name in per_sale]
     lines = [[v for x in sales for v in getattr(x, name)]
              for name in ("skus", "quantities", "unit_prices")]  # fmt: skip
@@ -180,7 +181,7 @@ def _post_batch(
                 for name in ("payment_methods", "payment_amounts")]  # fmt: skip
     try:
         rows = conn.execute(
-            POST_SALES, (*columns, line_sales, *lines, payment_sales, *payments)
+            POST_SALES, (*columns[:-1], line_sales, *lines, payment_sales, *payments, columns[-1])
         ).fetchall()
     except psycopg.Error:
         if conn.broken or not conn.autocommit:
@@ -237,7 +238,16 @@ def _arguments(req: SaleRequest) -> SaleArguments:
         req.idempotency_key, req.store_code, req.doc_type, req.serie, business_date(sold_at),
         sold_at, req.customer_id, req.channel, [line.sku for line in req.lines], quantities,
         [line.unit_price for line in req.lines], [p.method for p in req.payments],
-        [p.amount for p in req.payments], req.number,
+        [p.amount for p in req.payments], req.number, _fingerprint(req),
+    )  # fmt: skip
+
+
+def _fingerprint(req: SaleRequest) -> str:
+    """The sale as its client asked for it: a retry repeats it, another sale under the same
+    key does not (``sold_at`` as given: a retry's "now" is another moment)."""
+    return idempotency.fingerprint(
+        req.store_code, req.lines, req.payments, req.doc_type, req.customer_id, req.sold_at,
+        req.serie, req.channel, req.number,
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from erp_core.services.errors import InvalidInput, NotFound
 from erp_core.services.ledger import Document, StockLedger
 from erp_core.services.lookups import positive_quantity, products_by_sku, store_by_code
 from erp_core.services.moments import transaction_at
-from erp_core.timeutil import business_date
+from erp_core.timeutil import business_date, format_moment
 
 TRANSFER_SERIE = "T001"
 
@@ -35,8 +35,9 @@ def dispatch_transfer(
     dispatched_at: dt.datetime | None = None,
 ) -> int:
     """Send goods to another store; they are in transit until received."""
+    request = idempotency.fingerprint(from_store, to_store, lines, dispatched_at)
     with transaction_at(conn, dispatched_at, "dispatched_at") as dispatched_at:
-        stored = idempotency.claim(conn, idempotency_key, "transfer_dispatch")
+        stored = idempotency.claim(conn, idempotency_key, "transfer_dispatch", request)
         if stored is not None:
             return stored["transfer_id"]
         if not lines:
@@ -96,21 +97,28 @@ def receive_transfer(
     transfer_id: int,
     received_at: dt.datetime | None = None,
 ) -> int:
-    """Receive a transfer in the destination at the cost it was dispatched with."""
+    """Receive a transfer in the destination at the cost it was dispatched with; not before it
+    was dispatched (a guía cannot arrive before it left)."""
+    request = idempotency.fingerprint(transfer_id, received_at)
     with transaction_at(conn, received_at, "received_at") as received_at:
-        stored = idempotency.claim(conn, idempotency_key, "transfer_receipt")
+        stored = idempotency.claim(conn, idempotency_key, "transfer_receipt", request)
         if stored is not None:
             return stored["transfer_id"]
         row = conn.execute(
-            "select t.to_store_id, s.code, t.status, t.number from transfers t "
+            "select t.to_store_id, s.code, t.status, t.number, t.dispatched_at from transfers t "
             "join stores s on s.store_id = t.to_store_id where transfer_id = %s for update of t",
             (transfer_id,),
         ).fetchone()
         if row is None:
             raise NotFound("transfer", transfer_id)
-        store_id, store_code, status, number = row
+        store_id, store_code, status, number, dispatched_at = row
         if status != "in_transit":
             raise InvalidInput("transfer_id", transfer_id, f"was already {status}")
+        if received_at < dispatched_at:
+            raise InvalidInput(
+                "received_at", received_at.isoformat(),
+                f"is before the transfer was dispatched, {format_moment(dispatched_at)} in Lima",
+            )  # fmt: skip
         lines = conn.execute(
             "select l.product_id, p.sku, l.quantity, l.cost_amount from transfer_lines l "
             "join products p using (product_id) where transfer_id = %s order by transfer_line_id",

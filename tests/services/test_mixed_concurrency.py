@@ -31,7 +31,7 @@ from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, se
 from erp_core.services.sales_writer import SalesWriter
 from erp_core.services.transfers import TransferLineInput, dispatch_transfer, receive_transfer
 from erp_core.timeutil import business_date, now
-from tests.factories import SUPPLIER_RUC, build_chain, stock_up
+from tests.factories import SUPPLIER_RUC, build_chain, guide_number, stock_up
 from tests.services.test_post_sales import kardex_matches_balances
 
 WORKERS = 6
@@ -93,7 +93,7 @@ def operate(op: str, rng: random.Random, key: str, conn, writer, shared: Shared)
     elif op == "receipt":
         lines = [PurchaseLineInput(sku, D(rng.randint(1, 10)), D(rng.randint(400, 700)) / 100)
                  for sku in some_lines(rng)]  # fmt: skip
-        receive_goods(conn, key, SUPPLIER_RUC, "0001", lines, "G001", rng.randint(1, 9999))
+        receive_goods(conn, key, SUPPLIER_RUC, "0001", lines, "G001", guide_number(key))
     elif op == "order_receipt":
         lines = [PurchaseLineInput(sku, D(rng.randint(2, 10)), D(rng.randint(400, 700)) / 100)
                  for sku in some_lines(rng)]  # fmt: skip
@@ -101,10 +101,10 @@ def operate(op: str, rng: random.Random, key: str, conn, writer, shared: Shared)
             conn, key + "-po", SUPPLIER_RUC, "0001", lines, business_date(now())
         )
         first = [PurchaseLineInput(x.sku, x.quantity / 2, x.unit_cost) for x in lines]
-        receive_goods(conn, key + "-a", SUPPLIER_RUC, "0001", first, "G002", 1,
-                      purchase_order_id=order)  # fmt: skip
-        receive_goods(conn, key + "-b", SUPPLIER_RUC, "0001", first, "G002", 2,
-                      purchase_order_id=order)  # fmt: skip
+        receive_goods(conn, key + "-a", SUPPLIER_RUC, "0001", first, "G002",
+                      guide_number(key + "-a"), purchase_order_id=order)  # fmt: skip
+        receive_goods(conn, key + "-b", SUPPLIER_RUC, "0001", first, "G002",
+                      guide_number(key + "-b"), purchase_order_id=order)  # fmt: skip
     elif op == "dispatch":
         lines = [TransferLineInput(sku, D(rng.randint(1, 3))) for sku in some_lines(rng)]
         transfer_id = dispatch_transfer(conn, key, "0001", "0002", lines)

@@ -8,7 +8,7 @@ from erp_core.domain.documents import make_ruc
 from erp_core.services import catalog
 from erp_core.services.errors import InvalidInput
 from erp_core.services.purchasing import PurchaseLineInput, create_purchase_order, receive_goods
-from tests.factories import LIMA_NOON, build_chain
+from tests.factories import LIMA_NOON, build_chain, guide_number
 
 OTHER_RUC = make_ruc("20", 10000002)
 
@@ -52,7 +52,8 @@ def test_a_purchase_order_is_received_in_parts_and_closes_with_the_last(conn):
     def deliver(key, quantity):
         return receive_goods(
             conn, key, chain.supplier_ruc, "0001",
-            [PurchaseLineInput("SKU0001", D(quantity), D("4.00"))], "G001", 1, LIMA_NOON, order,
+            [PurchaseLineInput("SKU0001", D(quantity), D("4.00"))], "G001", guide_number(key),
+            LIMA_NOON, order,
         )  # fmt: skip
 
     def status():
@@ -102,3 +103,23 @@ def test_a_receipt_with_a_cost_or_guide_it_cannot_keep_is_refused_by_name(
         )  # fmt: skip
     conn.rollback()
     assert conn.execute("select count(*) from goods_receipts").fetchone()[0] == 0
+
+
+def test_a_supplier_guide_is_received_once_whatever_the_key(conn):
+    """The same guía (RUC + serie-number) under a second key would double the stock."""
+    chain = build_chain(conn, n_products=1)
+    lines = [PurchaseLineInput("SKU0001", D(5), D("4.00"))]
+    receive_goods(conn, "gr1", chain.supplier_ruc, "0001", lines, "G001", 7, LIMA_NOON)
+    with pytest.raises(
+        InvalidInput, match=f"guide_number=7: guía G001-7 of supplier {chain.supplier_ruc} was "
+        r"already received \(goods receipt \d+ of 10/03/2026\)",
+    ):  # fmt: skip
+        receive_goods(conn, "gr2", chain.supplier_ruc, "0002", lines, "G001", 7, LIMA_NOON)
+    assert conn.execute("select sum(quantity) from stock_balances").fetchone() == (D(5),)
+    # the same key again is a retry (the first receipt's id), another guía a new receipt
+    first = conn.execute("select goods_receipt_id from goods_receipts").fetchone()[0]
+    assert receive_goods(conn, "gr1", chain.supplier_ruc, "0001", lines, "G001", 7, LIMA_NOON) == (
+        first
+    )
+    receive_goods(conn, "gr3", chain.supplier_ruc, "0001", lines, "G001", 8, LIMA_NOON)
+    assert conn.execute("select sum(quantity) from stock_balances").fetchone() == (D(10),)

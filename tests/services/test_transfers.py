@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from erp_core.services.errors import InsufficientStock, InvalidInput
-from erp_core.services.transfers import TransferLineInput, dispatch_transfer
+from erp_core.services.transfers import TransferLineInput, dispatch_transfer, receive_transfer
 from tests.factories import LIMA_NOON, build_chain, stock_up
 
 
@@ -59,3 +59,21 @@ def test_concurrent_dispatches_take_consecutive_guide_numbers(conn, db_url):
         t.join(30)
     numbers = conn.execute("select number from transfers order by number").fetchall()
     assert numbers == [(1,), (2,), (3,), (4,)]
+
+
+def test_a_transfer_received_before_it_was_dispatched_is_refused_by_name(conn):
+    chain = build_chain(conn, n_products=1)
+    stock_up(conn, chain, "0001", "SKU0001", 5, "4.00")
+    one = [TransferLineInput("SKU0001", D(1))]
+    transfer = dispatch_transfer(conn, "t1", "0001", "0002", one, LIMA_NOON)
+    early = LIMA_NOON - dt.timedelta(hours=2)
+    with pytest.raises(
+        InvalidInput, match=r"received_at='2026-03-10T15:00:00\+00:00': is before the transfer "
+        r"was dispatched, 10/03/2026 12:00 in Lima",
+    ):  # fmt: skip
+        receive_transfer(conn, "r1", transfer, early)
+    assert conn.execute("select status from transfers").fetchone() == ("in_transit",)
+    arrivals = "select count(*) from kardex where operation_type = '21'"
+    assert conn.execute(arrivals).fetchone()[0] == 0
+    receive_transfer(conn, "r2", transfer, LIMA_NOON + dt.timedelta(hours=3))
+    assert conn.execute("select status from transfers").fetchone() == ("received",)
