@@ -1,0 +1,28 @@
+"""InnovaLogix Analytics: the entry point. It only sets the page up, draws the shared filters
+and routes (``streamlit run dashboards/app.py``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import filters, labels, navigation, ui
+from dashboards.warehouse import NoSnapshotError
+
+st.set_page_config(
+    page_title="InnovaLogix Analytics",
+    page_icon=":material/storefront:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+router = st.navigation(navigation.pages_for(navigation.current_role()))
+
+try:
+    coverage = ui.coverage()
+    labels.STORE_NAMES.update(ui.store_names())
+    first_day, last_day = ui.period_bounds(coverage)
+    filters.sidebar(ui.options(), first_day, last_day)
+except NoSnapshotError:
+    st.session_state.pop("filters", None)
+
+router.run()

@@ -1,0 +1,98 @@
+"""The forecast tables the models publish (``ml.fct_forecast``, ``ml.fct_forecast_accuracy``).
+
+Their columns are read by role, from the names the contract allows, so a renamed column shows
+as a clear message rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards.filters import Filters
+from dashboards.queries.ml_columns import Resolved, resolve
+from dashboards.warehouse import query
+
+FORECAST = "fct_forecast"
+ACCURACY = "fct_forecast_accuracy"
+
+FORECAST_ROLES = {
+    "day": ("week_start_date", "forecast_date", "date_day", "ds"),
+    "store_id": ("store_id",),
+    "category": ("category_name", "category_id"),
+    "forecast": ("net_sales_pen", "forecast_net_sales_pen", "forecast_pen", "yhat"),
+    "p10": ("net_sales_p10_pen", "p10_net_sales_pen", "p10_pen", "p10"),
+    "p90": ("net_sales_p90_pen", "p90_net_sales_pen", "p90_pen", "p90"),
+}
+FORECAST_OPTIONAL = {
+    "margin": ("margin_pen", "forecast_margin_pen", "projected_margin_pen"),
+}
+
+
+def forecast_table() -> Resolved:
+    return resolve(FORECAST, FORECAST_ROLES, FORECAST_OPTIONAL)
+
+
+def _category_join(table: Resolved) -> tuple[str, str]:
+    """SQL to get the category name whatever the table keys it by."""
+    column = table.columns["category"]
+    if column == "category_name":
+        return "", "f.category_name"
+    return (
+        "left join (select distinct category_id, category_name from marts.dim_product) c "
+        f"on c.category_id = f.{column}",
+        "c.category_name",
+    )
+
+
+def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=None) -> pd.DataFrame:
+    """Forecast, band and projected margin summed per ``group`` (day, store, category), for
+    the stores and categories the filters keep."""
+    table = forecast_table()
+    c = table.columns
+    join, category = _category_join(table)
+    clauses, params = ["true"], []
+    if after is not None:
+        clauses.append(f"f.{c['day']} > ?")
+        params.append(after)
+    for name, column in (("regions", "s.region"), ("stores", "s.store_code")):
+        values = getattr(filters, name)
+        if values:
+            clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if filters.categories:
+        clauses.append(f"{category} in ({', '.join('?' for _ in filters.categories)})")
+        params.extend(filters.categories)
+    if filters.departments:
+        clauses.append(
+            f"{category} in (select category_name from marts.dim_product where department_name "
+            f"in ({', '.join('?' for _ in filters.departments)}))"
+        )
+        params.extend(filters.departments)
+    keys = {
+        "day": f"f.{c['day']}::date as date_day",
+        "store": "s.store_code || ' · ' || s.store_name as store",
+        "category": f"{category} as category",
+    }
+    margin = f"sum(f.{c['margin']})" if "margin" in c else "null"
+    selected = ", ".join(keys[g] for g in group)
+    return query(
+        f"""
+        select {selected},
+            sum(f.{c["forecast"]}) as forecast_pen,
+            sum(f.{c["p10"]}) as p10_pen,
+            sum(f.{c["p90"]}) as p90_pen,
+            {margin} as margin_pen
+        from ml.{FORECAST} f
+        join marts.dim_store s on s.store_id = f.{c["store_id"]}
+        {join}
+        where {" and ".join(clauses)}
+        group by all
+        order by all
+        """,
+        params,
+    )
+
+
+def accuracy() -> pd.DataFrame:
+    """The backtest's accuracy as the model stored it (every column, human headers)."""
+    return query(f"select * from ml.{ACCURACY}")
