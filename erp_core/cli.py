@@ -131,6 +131,7 @@ def _register_plugins() -> None:
 
 def _register_core_commands() -> None:
     """Commands of the core's own subpackages, each in the module that owns it."""
+    from erp_core.audiences_cli import export_audience_command
     from erp_core.demo.cli import demo_data
     from erp_core.importer.cli import import_sales
     from erp_core.keys_cli import app as keys_app
@@ -144,6 +145,11 @@ def _register_core_commands() -> None:
         "salvo con --reject-file.",
     )(import_sales)
     app.add_typer(keys_app, name="keys", help="Claves de cifrado de datos personales.")
+    app.command(
+        "export-audience",
+        help="Exporta la audiencia de campaña de uno o más segmentos (CSV y Excel): solo clientes "
+        "con consentimiento vigente, contactos con hash SHA-256 o, si está autorizado, en claro.",
+    )(export_audience_command)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ console = Console()
 @app.command(help="Crea una nueva versión de clave, la hace actual y recifra a todos los clientes.")
 def rotate() -> None:
     """Add a new encryption key version, make it current and re-encrypt every customer."""
-    vault = _configured_vault()
+    vault = configured_vault()
     with db.connect() as conn:  # an unreachable database must not leave a new key behind
         version = vault.rotate()
         console.print(
@@ -29,12 +29,12 @@ def rotate() -> None:
 @app.command(help="Recifra los clientes que siguen con una versión anterior de la clave.")
 def reencrypt() -> None:
     """Re-encrypt customers still on an older key version (e.g. after an interrupted rotate)."""
-    vault = _configured_vault()
+    vault = configured_vault()
     with db.connect() as conn:
         _reencrypt(conn, vault)
 
 
-def _configured_vault() -> PiiVault:
+def configured_vault() -> PiiVault:
     """The configured vault; a malformed key is a clear error, not a traceback."""
     try:
         return PiiVault.from_settings()

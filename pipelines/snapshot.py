@@ -28,13 +28,12 @@ import duckdb
 from erp_core.settings import get_settings
 from pipelines.warehouse import sql_literal
 
-SNAPSHOT_NAME = "warehouse_snapshot.duckdb"
 INFO_TABLE = "snapshot_info"
 _ALIAS = "snapshot_out"
 
 
 def default_snapshot_path() -> Path:
-    return get_settings().home / SNAPSHOT_NAME
+    return get_settings().snapshot_path
 
 
 @dataclass(frozen=True)
