@@ -1,0 +1,55 @@
+"""The one line behind each recommendation, in Spanish, with the figures a buyer redoes by hand."""
+
+from __future__ import annotations
+
+from ml.inventory.text import units
+
+
+def _sums(row) -> str:
+    protection = row.lead_time_mean_days + row.review_period_days
+    parts = [
+        f"demanda {units(row.demand_protection_qty)} en {units(protection)} d "
+        f"(plazo {units(row.lead_time_mean_days)} + revisión {units(row.review_period_days)})",
+        f"+ seguridad {units(row.safety_stock_qty)}",
+        f"− en stock {units(row.on_hand_qty)}",
+        f"− en camino {units(row.on_order_qty)}",
+    ]
+    if row.downstream_qty:
+        parts.append(f"− en tiendas {units(row.downstream_qty)}")
+    if row.transfer_in_qty:
+        parts.append(f"− traslados entrantes {units(row.transfer_in_qty)}")
+    if row.transfer_out_qty:
+        parts.append(f"+ traslados salientes {units(row.transfer_out_qty)}")
+    return " ".join(parts)
+
+
+def why_line(row, transfer_note: str = "") -> str:
+    """Why this quantity (``row`` carries the columns ``ml.inventory.policy.apply_policy`` adds)."""
+    note = f"; {transfer_note}" if transfer_note else ""
+    if row.order_qty > 0:
+        rounding = f"cajas de {units(row.pack_size)}"
+        if row.min_order_qty > 0:
+            rounding += f", mínimo {units(row.min_order_qty)}"
+        return (
+            f"Pedir {units(row.order_qty)}: {_sums(row)} = {units(row.order_need_qty)} "
+            f"→ {rounding}{note}"
+        )
+    if row.unfilled_qty > 0:
+        return (
+            f"Faltan {units(row.unfilled_qty)} sin stock para enviar: {_sums(row)} "
+            f"= {units(row.order_need_qty)}{note}"
+        )
+    if row.transfer_in_qty > 0:
+        return f"Cubierto por traslado{note}: {_sums(row)} sin pedido pendiente"
+    if row.overstock_qty > 0:
+        return (
+            f"Sin pedido, sobrestock {units(row.overstock_qty)}: posición "
+            f"{units(row.inventory_position_qty)} sobre el nivel máximo "
+            f"{units(row.order_up_to_qty)} (demanda {units(row.demand_protection_qty)} "
+            f"+ seguridad {units(row.safety_stock_qty)}){note}"
+        )
+    return (
+        f"Sin pedido: posición {units(row.inventory_position_qty)} sobre el punto de pedido "
+        f"{units(row.reorder_point_qty)} (demanda {units(row.demand_lead_qty)} en el plazo "
+        f"+ seguridad {units(row.safety_stock_qty)}){note}"
+    )

@@ -1,0 +1,96 @@
+"""The reorder policy's arithmetic, worked by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from ml.inventory.explain import why_line
+from ml.inventory.policy import apply_policy, round_order
+
+
+def item(**fields):
+    row = {
+        "product_id": 1,
+        "store_id": 1,
+        "on_hand_qty": 30.0,
+        "on_order_qty": 10.0,
+        "lead_time_mean_days": 4.0,
+        "lead_time_std_days": 1.0,
+        "review_period_days": 3.0,
+        "demand_lead_qty": 40.0,  # 10 a day
+        "demand_protection_qty": 70.0,
+        "daily_error_std_qty": 3.0,
+        "service_level": 0.95,
+        "pack_size": 12,
+        "min_order_qty": 24.0,
+        "unit_cost_pen": 5.0,
+        "unit_margin_pen": 2.5,
+    }
+    row.update(fields)
+    return pd.DataFrame([row])
+
+
+def test_reorder_point_and_order_quantity_worked_by_hand():
+    out = apply_policy(item()).iloc[0]
+    # z(95 %) = 1.6449; SS = 1.6449 × sqrt(4 × 3² + 10² × 1²) = 1.6449 × sqrt(136) = 19.18
+    assert out.safety_stock_qty == pytest.approx(1.644854 * math.sqrt(136), abs=1e-4)
+    assert out.safety_stock_qty == pytest.approx(19.18, abs=0.01)
+    assert out.reorder_point_qty == pytest.approx(59.18, abs=0.01)  # 40 + 19.18
+    assert out.order_up_to_qty == pytest.approx(89.18, abs=0.01)  # 70 + 19.18
+    assert out.inventory_position_qty == 40  # 30 on hand + 10 on order
+    assert out.needs_order
+    assert out.order_need_qty == pytest.approx(49.18, abs=0.01)
+    assert out.order_qty == 60  # 49.18 → 5 packs of 12
+    assert out.order_packs == 5
+    assert out.order_value_pen == 300.0
+    assert out.overstock_qty == 0
+    # Uncovered demand over lead time + review: 70 − 40 = 30 units × S/ 2.50
+    assert out.margin_at_risk_pen == 75.0
+
+
+def test_why_line_shows_the_sum_a_buyer_redoes():
+    out = apply_policy(item()).iloc[0]
+    line = why_line(out)
+    assert line.startswith("Pedir 60: demanda 70 en 7 d (plazo 4 + revisión 3)")
+    assert "+ seguridad 19.2 − en stock 30 − en camino 10 = 49.2 → cajas de 12" in line
+
+
+def test_packs_and_minimum_order_are_respected():
+    assert round_order([49.18], [12], [72.0]).tolist() == [72.0]  # minimum above the need
+    assert round_order([49.18], [12], [30.0]).tolist() == [60.0]  # minimum 30 is 3 packs: 36
+    assert round_order([10.0], [12], [30.0]).tolist() == [36.0]
+    assert round_order([24.0], [12], [0.0]).tolist() == [24.0]  # exactly two packs
+    assert round_order([0.0], [12], [30.0]).tolist() == [0.0]  # nothing needed, nothing ordered
+    out = apply_policy(item(pack_size=10, min_order_qty=100.0)).iloc[0]
+    assert out.order_qty == 100 and out.order_qty % 10 == 0
+
+
+def test_item_above_its_order_up_to_level_gets_no_order_and_shows_as_overstock():
+    out = apply_policy(item(on_hand_qty=120.0, on_order_qty=0.0)).iloc[0]
+    assert not out.needs_order
+    assert out.order_qty == 0
+    assert out.overstock_qty == pytest.approx(120 - 89.18, abs=0.01)
+    assert out.overstock_value_pen == pytest.approx(round((120 - 89.182) * 5, 2), abs=0.01)
+    assert why_line(out).startswith("Sin pedido, sobrestock 30.8: posición 120")
+
+
+def test_between_reorder_point_and_order_up_to_nothing_is_ordered():
+    out = apply_policy(item(on_hand_qty=70.0, on_order_qty=0.0)).iloc[0]
+    assert not out.needs_order and out.order_qty == 0 and out.overstock_qty == 0
+    assert why_line(out).startswith("Sin pedido: posición 70 sobre el punto de pedido 59.2")
+
+
+def test_higher_service_level_keeps_more_safety_stock():
+    low, high = (apply_policy(item(service_level=s)).iloc[0] for s in (0.90, 0.98))
+    assert high.safety_stock_qty > low.safety_stock_qty
+    assert high.safety_stock_qty == pytest.approx(2.053749 * math.sqrt(136), abs=1e-4)
+
+
+def test_bad_input_is_refused_naming_row_and_field():
+    with pytest.raises(ValueError, match=r"product 1 store 1: on_hand_qty=-3.0"):
+        apply_policy(item(on_hand_qty=-3.0))
+    with pytest.raises(ValueError, match=r"pack_size=0"):
+        apply_policy(item(pack_size=0))
+    with pytest.raises(ValueError, match=r"missing columns \['unit_margin_pen'\]"):
+        apply_policy(item().drop(columns="unit_margin_pen"))
