@@ -50,6 +50,9 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
             "register_comprobante_number", "sale_line_amounts", "sale_refusal"]  # fmt: skip
     assert sale_functions(db_url) == head
     assert codes_checked_for_length(db_url) == 4
+    assert post_sale_arguments(db_url) == 15  # the request's fingerprint (0014)
+    assert functions_asking_sale_refusal(db_url) == ["post_sale", "post_sales"]
+    command.downgrade(config, "0013")
     assert post_sale_arguments(db_url) == 14  # a number taken by the caller (0009)
     assert functions_asking_sale_refusal(db_url) == ["post_sale", "post_sales"]
     command.downgrade(config, "0010")  # the refusal rules in one text (0011)
@@ -75,7 +78,7 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
         assert conn.execute("select to_regclass('public.sales')").fetchone()[0] is None
     migrate.upgrade(db_url)
     assert sale_functions(db_url) == head
-    assert post_sale_arguments(db_url) == 14
+    assert post_sale_arguments(db_url) == 15
 
 
 def test_upgrade_keeps_partitions_ahead_of_the_date_in_lima(db_url, monkeypatch):
