@@ -1,0 +1,149 @@
+"""Rolling-origin windows, every candidate model at each cutoff, and the per-series choice.
+
+Candidates: seasonal naive and a moving average for every series; Croston, TSB and ADIDA for
+intermittent and lumpy series; AutoETS, AutoTheta and Prophet for smooth and erratic series
+where affordable; the global gradient-boosting model for all. Each series gets the candidate
+with the least absolute error over the backtest windows (its demand class's best model when it
+has no scored period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ml.forecasting import baselines, statistical
+from ml.forecasting.global_model import GlobalModel
+from ml.forecasting.panel import Panel
+
+BASELINES = ("seasonal_naive", "moving_average")
+INTERMITTENT = ("croston", "tsb", "adida")
+COSTLY = ("ets", "theta", "prophet")
+GLOBAL = "global"
+ALL_MODELS = (GLOBAL, *COSTLY, *INTERMITTENT, *BASELINES)
+MA_WINDOW = {"D": 28, "W": 8, "M": 12}
+SPARSE_CLASSES = ("intermittent", "lumpy", "zero")
+AUTO = "auto"
+
+
+@dataclass
+class Settings:
+    """What the caller chose: candidates, engine and limits of the affordable."""
+
+    models: tuple[str, ...] | str = "auto"
+    engine: str = "lightgbm"
+    seed: int = 0
+    n_jobs: int = 1
+    max_rows: int = 600_000
+    n_estimators: int = 300
+    stat_max_series: int = 300
+    prophet_max_series: int = 12
+    progress: Callable[[str], None] = field(default=lambda _message: None)
+
+
+def candidates(settings: Settings, n_series: int) -> tuple[str, ...]:
+    """The models to try: those asked for, or by default the cheap ones, the global model and
+    the costly ones the input is small enough to afford."""
+    if settings.models != AUTO:
+        unknown = [m for m in settings.models if m not in ALL_MODELS]
+        if unknown:
+            raise ValueError(f"unknown model {unknown[0]!r}; known: {ALL_MODELS}")
+        chosen = tuple(m for m in ALL_MODELS if m in settings.models)
+        return chosen if "seasonal_naive" in chosen else (*chosen, "seasonal_naive")
+    out = [GLOBAL]
+    if n_series <= settings.stat_max_series:
+        out += ["ets", "theta"]
+    if n_series <= settings.prophet_max_series:
+        out.append("prophet")
+    return (*out, *INTERMITTENT, *BASELINES)
+
+
+def allowed(models: tuple[str, ...], classes: np.ndarray) -> np.ndarray:
+    """[models, n] whether each model may serve each series' demand class."""
+    sparse = np.isin(classes, SPARSE_CLASSES)
+    rows = []
+    for name in models:
+        if name in INTERMITTENT:
+            rows.append(sparse)
+        elif name in COSTLY:
+            rows.append(~sparse)
+        else:
+            rows.append(np.ones_like(sparse))
+    return np.array(rows)
+
+
+def point_forecasts(
+    panel: Panel,
+    cutoff: int,
+    models: tuple[str, ...],
+    static: dict[str, np.ndarray],
+    settings: Settings,
+    only: np.ndarray | None = None,
+) -> tuple[dict[str, np.ndarray], GlobalModel | None]:
+    """Every model's [n, H] forecasts after ``cutoff``; costly ones only for ``only`` rows."""
+    y = panel.y[:, :cutoff]
+    h, m = panel.horizon, panel.freq.season
+    out: dict[str, np.ndarray] = {}
+    fitted = None
+    for name in models:
+        settings.progress(f"{name} @ {cutoff}")
+        if name == "seasonal_naive":
+            out[name] = baselines.seasonal_naive(y, h, m)
+        elif name == "moving_average":
+            out[name] = baselines.moving_average(y, h, MA_WINDOW[panel.freq.code])
+        elif name in INTERMITTENT:
+            out[name] = getattr(baselines, name)(y, h)
+        elif name == GLOBAL:
+            fitted = GlobalModel(
+                settings.engine,
+                max_rows=settings.max_rows,
+                n_estimators=settings.n_estimators,
+                seed=settings.seed,
+                n_jobs=settings.n_jobs,
+            ).fit(panel, cutoff, static)
+            out[name] = fitted.predict(panel, cutoff, static)
+        elif name == "prophet":
+            out[name] = statistical.prophet_model(panel, cutoff, only)
+        else:
+            rows = np.arange(panel.n) if only is None else only
+            forecast = np.full((panel.n, h), np.nan)
+            forecast[rows] = statistical.statsforecast_model(name, y[rows], h, m)
+            out[name] = forecast
+    return out, fitted
+
+
+def choose(
+    errors: np.ndarray, permitted: np.ndarray, models: tuple[str, ...], classes: np.ndarray
+) -> np.ndarray:
+    """Index of the chosen model per series from summed absolute errors [models, n] (NaN where
+    never scored); unscored series take their class's best model overall."""
+    masked = np.where(permitted & np.isfinite(errors), errors, np.inf)
+    best = np.argmin(masked, axis=0)
+    unscored = ~np.isfinite(masked.min(axis=0))
+    if unscored.any():
+        for name in np.unique(classes[unscored]):
+            members = classes == name
+            totals = np.where(permitted[:, members], np.nan_to_num(errors[:, members]), 0).sum(1)
+            totals = np.where(permitted[:, members].any(axis=1), totals, np.inf)
+            scored = np.isfinite(errors[:, members]).any(axis=1)
+            totals = np.where(scored, totals, np.inf)
+            fallback = (
+                int(np.argmin(totals))
+                if np.isfinite(totals).any()
+                else models.index("seasonal_naive")
+            )
+            best[unscored & members] = fallback
+    return best
+
+
+def cutoffs(length: int, horizon: int, windows: int, season: int) -> list[int]:
+    """Cutoffs of ``windows`` back-to-back windows of ``horizon`` at the end of the history."""
+    first = length - windows * horizon
+    if windows < 1 or first < max(2, min(season, 8)):
+        raise ValueError(
+            f"la historia ({length} periodos) es demasiado corta para {windows} ventanas de "
+            f"{horizon} periodos"
+        )
+    return [first + w * horizon for w in range(windows)]
