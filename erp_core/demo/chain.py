@@ -15,7 +15,7 @@ from erp_core.demo.calendar import Calendar, build_calendar
 from erp_core.demo.catalog import Catalog, build_catalog
 from erp_core.demo.customers import HISTORY_BEFORE_START, Customers, draw_customers
 from erp_core.demo.profiles import PROFILES, WALK_IN
-from erp_core.demo.promotions import Promotion, draw_promotions
+from erp_core.demo.promotions import Promotion, draw_planned_promotions, draw_promotions
 from erp_core.demo.scales import Scale
 from erp_core.demo.stores import CLIMATE_EFFECTS, WAREHOUSE, StoreSpec, chain_stores
 
@@ -39,6 +39,7 @@ class Chain:
     catalog: Catalog
     customers: Customers
     promotions: list[Promotion]
+    planned_promotions: list[Promotion]  # after the history: in the core, not in its sales
     calendar: Calendar  # covers days + HORIZON
     climate: np.ndarray  # (stores, products) multiplier of demand by the store's climate
     preference: np.ndarray  # (profiles, products) multiplier by customer profile
@@ -70,6 +71,9 @@ def build_chain(seed: int, scale: Scale, end_date: dt.date) -> Chain:
     customer_count = _customer_count(scale)
     customers = draw_customers(rng_for(seed, 2), customer_count, sizes, scale.days)
     promotions = draw_promotions(rng_for(seed, 3), catalog, len(stores), scale.days)
+    planned = draw_planned_promotions(
+        rng_for(seed, 8), catalog, len(stores), scale.days, promotions
+    )
     months = np.array([(d.year - start.year) * 12 + d.month - start.month for d in calendar.dates])
     chain = Chain(
         seed=seed,
@@ -80,6 +84,7 @@ def build_chain(seed: int, scale: Scale, end_date: dt.date) -> Chain:
         catalog=catalog,
         customers=customers,
         promotions=promotions,
+        planned_promotions=planned,
         calendar=calendar,
         climate=_climate(stores, catalog),
         preference=_preferences(catalog),

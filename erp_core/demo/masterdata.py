@@ -34,7 +34,8 @@ def write_master_data(chain: Chain, tables: Tables, vault: PiiVault, pricing: Pr
         tables.add("product_subcategories", (s, category + 1, name))
     _products(chain, tables, pricing)
     pseudonyms = _customers(chain, tables, vault)
-    for i, promo in enumerate(chain.promotions, 1):
+    # The history's promotions, then those already planned after its last day.
+    for i, promo in enumerate([*chain.promotions, *chain.planned_promotions], 1):
         first = chain.start + dt.timedelta(days=promo.first_day)
         last = chain.start + dt.timedelta(days=promo.last_day)
         where = "todas las tiendas" if promo.store is None else chain.stores[promo.store].name
@@ -81,6 +82,13 @@ def _products(chain: Chain, tables: Tables, pricing: Pricing) -> None:
         lead = cat.suppliers[int(cat.supplier[p])].lead_time_days
         first_order = int(cat.launch_day[p]) - lead - BUY_BEFORE_LAUNCH_DAYS
         created = chain.start + dt.timedelta(days=first_order) if first_order > 0 else loaded
+        # Launched within the history: listed from its launch; else since it was loaded.
+        listed = loaded
+        if cat.launch_day[p] > 0:
+            listed = chain.start + dt.timedelta(days=int(cat.launch_day[p]))
+        delisted = None
+        if cat.delist_day[p] < chain.days:  # replenishment stopped: no longer listed
+            delisted = chain.start + dt.timedelta(days=int(cat.delist_day[p]))
         tables.add(
             "products",
             (
@@ -96,6 +104,9 @@ def _products(chain: Chain, tables: Tables, pricing: Pricing) -> None:
                 int(cat.pack[p]),
                 bool(cat.delist_day[p] >= chain.days),
                 stamp(created.isoformat(), 8 * 3600),
+                listed,
+                delisted,
+                int(cat.pack[p]),  # the buyers order whole packs: one is the least a line asks
             ),
         )
 

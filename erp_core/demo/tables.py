@@ -22,7 +22,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "product_subcategories": ("subcategory_id", "category_id", "name"),
     "products": ("product_id", "sku", "name", "brand", "subcategory_id", "supplier_id",
                  "unit_of_measure", "list_price", "igv_affectation", "pack_size", "is_active",
-                 "created_at"),
+                 "created_at", "listed_on", "delisted_on", "min_order_qty"),
     "customers": ("customer_id", "doc_type", "doc_number_enc", "doc_blind_index", "pseudonym",
                   "name_enc", "email_enc", "phone_enc", "is_business", "marketing_consent",
                   "consent_given_at", "consent_revoked_at", "created_at", "updated_at"),

@@ -87,6 +87,18 @@ def planted_truth(chain: Chain, pseudonyms: list[str], outcome: Outcome) -> dict
                 }
                 for i, p in enumerate(chain.promotions, 1)
             ],
+            # Planned for the weeks after the history: in the core's promotions, never sold under.
+            "planned_promotions": [
+                {
+                    "promotion_id": i,
+                    "sku": cat.sku[p.product],
+                    "store": None if p.store is None else chain.stores[p.store].name,
+                    "discount_pct": p.discount_pct,
+                    "starts_on": (chain.start + dt.timedelta(days=p.first_day)).isoformat(),
+                    "ends_on": (chain.start + dt.timedelta(days=p.last_day)).isoformat(),
+                }
+                for i, p in enumerate(chain.planned_promotions, len(chain.promotions) + 1)
+            ],
         },
         "products": {
             "slow_movers_share": "about 25 % of SKUs sell intermittently",

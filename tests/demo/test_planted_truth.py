@@ -25,11 +25,15 @@ def test_truth_names_skus_promotions_and_dates_of_the_database(small_run, small)
         "select promotion_id, sku, discount_pct from promotions join products using (product_id) "
         "order by promotion_id"
     ).fetchall()
+    uplift = truth["promotion_uplift"]
     planted = [
         (p["promotion_id"], p["sku"], p["discount_pct"])
-        for p in truth["promotion_uplift"]["promotions"]
+        for p in [*uplift["promotions"], *uplift["planned_promotions"]]
     ]
     assert planted == [(i, sku, int(pct)) for i, sku, pct in promotions]
+    # the planned ones start after the history's last day
+    assert uplift["planned_promotions"]
+    assert all(p["starts_on"] > truth["end_date"] for p in uplift["planned_promotions"])
     first, last, total = small.execute(
         "select min(sale_date)::text, max(sale_date)::text, sum(total_amount) from sales"
     ).fetchone()
