@@ -62,26 +62,26 @@ def supplier_history(store_id: int) -> pd.DataFrame:
     )
 
 
-def chain_inputs(stock: dict[int, float], warehouse: int | None = None, **overrides):
-    """Stores 1, 2, ... holding ``stock`` of one class-A product (pack 12, unit cost S/ 5)."""
-    stores = [s for s in stock if s != warehouse]
+def chain_inputs(holdings: dict[int, float], warehouse: int | None = None, **overrides):
+    """Stores 1, 2, ... holding ``holdings`` of one class-A product (pack 12, unit cost S/ 5)."""
+    stores = [s for s in holdings if s != warehouse]
     forecast, accuracy = daily_forecast(stores)
     fields = {
         "as_of": AS_OF,
         "stock": pd.DataFrame(
             {
                 "product_id": PRODUCT,
-                "store_id": list(stock),
-                "on_hand_qty": list(stock.values()),
+                "store_id": list(holdings),
+                "on_hand_qty": list(holdings.values()),
                 "unit_cost_pen": 5.0,
             }
         ),
         "locations": pd.DataFrame(
             {
-                "store_id": list(stock),
-                "store_code": [f"T{s:03d}" for s in stock],
-                "store_name": [f"Tienda {s}" for s in stock],
-                "is_warehouse": [s == warehouse for s in stock],
+                "store_id": list(holdings),
+                "store_code": [f"T{s:03d}" for s in holdings],
+                "store_name": [f"Tienda {s}" for s in holdings],
+                "is_warehouse": [s == warehouse for s in holdings],
             }
         ),
         "products": pd.DataFrame(

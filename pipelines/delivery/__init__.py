@@ -1,0 +1,1 @@
+"""Nightly delivery to buyers: purchase-order drafts, buyer summaries, mail or an outbox."""
