@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11, pip and make:
-#   make demo   - demo chain, the pipeline, Dagster UI and dashboards
+#   make demo   - demo chain, the pipeline, then the Dagster UI and the dashboards
 #   make test   - lint and the whole test suite against real Postgres and DuckDB
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -10,14 +10,15 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo demo-data pipeline dagster test lint format bench-sales bench-sales-ceiling bench-sales-bounds bench-demo bench-extract bench-import clean
+.PHONY: setup demo demo-data pipeline dagster dashboards serve chromium test lint format bench-sales bench-sales-ceiling bench-sales-bounds bench-demo bench-extract bench-import clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	@uv sync --frozen --quiet
 
-# The main job: demo chain, the whole pipeline, then the Dagster UI on http://localhost:3000.
-demo: demo-data pipeline dagster
+# The main job: demo chain, the whole pipeline, then the Dagster UI on http://localhost:3000 and
+# the dashboards on http://localhost:8501, both until Ctrl-C.
+demo: demo-data pipeline serve
 
 demo-data: setup
 	uv run innovalogix db upgrade
@@ -30,6 +31,30 @@ pipeline: setup
 dagster: setup
 	uv run innovalogix pipeline ui
 
+DASHBOARDS_PORT ?= 8501
+STREAMLIT = uv run streamlit run dashboards/app.py --server.port $(DASHBOARDS_PORT) \
+	--server.headless true --browser.gatherUsageStats false
+
+# The dashboards (Streamlit) on http://localhost:8501, reading the published snapshot.
+dashboards: setup
+	@echo "Tableros: http://localhost:$(DASHBOARDS_PORT)"
+	$(STREAMLIT)
+
+# The Dagster UI and the dashboards side by side; Ctrl-C stops both.
+serve: setup
+	@echo "Dagster UI: http://localhost:3000  ·  Tableros: http://localhost:$(DASHBOARDS_PORT)"
+	@uv run innovalogix pipeline ui & dagster_ui=$$!; \
+	trap 'kill $$dagster_ui 2>/dev/null; wait $$dagster_ui 2>/dev/null' EXIT INT TERM; \
+	sleep 3; \
+	echo "Dagster UI: http://localhost:3000  ·  Tableros: http://localhost:$(DASHBOARDS_PORT)"; \
+	$(STREAMLIT)
+
+# Debian's Chromium for the dashboards' browser test (installed once; root or sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+		else sudo apt-get update && sudo apt-get install -y chromium; fi; }
+
 lint: setup
 	uv run ruff check .
 	uv run ruff format --check .
@@ -38,7 +63,7 @@ format: setup
 	uv run ruff format .
 	uv run ruff check --fix .
 
-test: lint
+test: lint chromium
 	uv run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 bench-sales: setup

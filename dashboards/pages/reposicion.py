@@ -1,3 +1,132 @@
-from dashboards import ui
+"""Reposición: what to order and move, ranked by priority, with why each quantity."""
 
-ui.header("reposicion")
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import formatting, purchase_orders, ui
+from dashboards.queries import restock
+
+filters = ui.header(
+    "Reposición",
+    "Recomendaciones del plan nocturno, de mayor a menor prioridad. Los filtros de región, "
+    "tienda, departamento y categoría se aplican; canal y medio de pago no.",
+)
+if not ui.model_table_ready(restock.recommendations_table(), "El plan de reposición"):
+    st.stop()
+
+plan = restock.recommendations(filters)
+if plan.empty:
+    st.info("No hay recomendaciones para los filtros elegidos.", icon=":material/info:")
+    st.stop()
+as_of = plan["as_of_date"].max() if "as_of_date" in plan else None
+st.caption(f"Plan calculado al {formatting.date(as_of)}." if as_of is not None else "")
+
+cols = st.columns(3)
+suppliers = cols[0].multiselect(
+    "Proveedor", sorted(plan["supplier_name"].dropna().unique()), placeholder="Todos"
+)
+urgencies = cols[1].multiselect(
+    "Urgencia", [restock.URGENT, restock.SOON, restock.NORMAL], placeholder="Todas"
+)
+only_orders = cols[2].toggle("Solo con pedido", value=True)
+shown = plan
+if suppliers:
+    shown = shown[shown["supplier_name"].isin(suppliers)]
+if urgencies:
+    shown = shown[shown["urgency"].isin(urgencies)]
+if only_orders:
+    shown = shown[shown["order_qty"] > 0]
+
+metrics = st.columns(4)
+metrics[0].metric("Líneas", formatting.integer(len(shown)))
+metrics[1].metric("Urgentes", formatting.integer((shown["urgency"] == restock.URGENT).sum()))
+if "order_value_pen" in shown:
+    metrics[2].metric("Valor a pedir", formatting.money(shown["order_value_pen"].sum()))
+if "margin_at_risk_pen" in shown:
+    metrics[3].metric("Margen en riesgo", formatting.money(shown["margin_at_risk_pen"].sum()))
+
+config = {
+    "priority_rank": ui.int_column("Prioridad"),
+    "urgency": "Urgencia",
+    "store_code": "Tienda",
+    "sku": "SKU",
+    "product_name": "Producto",
+    "supplier_name": "Proveedor",
+    "on_hand_qty": ui.qty_column("Stock"),
+    "inventory_position_qty": ui.qty_column("Posición"),
+    "reorder_point_qty": ui.qty_column("Punto de pedido"),
+    "order_qty": ui.qty_column("A pedir"),
+    "order_value_pen": ui.money_column("Valor"),
+    "days_of_cover": ui.qty_column("Días de cobertura"),
+    "projected_stockout_date": ui.date_column("Quiebre proyectado"),
+    "why": st.column_config.TextColumn("Por qué esta cantidad", width="large"),
+}
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_order=[c for c in config if c in shown.columns],
+    column_config=config,
+)
+
+st.subheader("Transferencias propuestas")
+if ui.model_table_ready(restock.transfers_table(), "Las transferencias propuestas"):
+    moves = restock.transfers(filters)
+    if moves.empty:
+        st.info("No hay transferencias propuestas para los filtros.", icon=":material/info:")
+    else:
+        st.dataframe(
+            moves,
+            hide_index=True,
+            width="stretch",
+            column_order=[
+                c
+                for c in (
+                    "from_store",
+                    "to_store",
+                    "sku",
+                    "product_name",
+                    "transfer_qty",
+                    "transfer_value_pen",
+                    "margin_at_risk_pen",
+                    "why",
+                )
+                if c in moves.columns
+            ],
+            column_config={
+                "from_store": "Desde",
+                "to_store": "Hacia",
+                "sku": "SKU",
+                "product_name": "Producto",
+                "transfer_qty": ui.qty_column("Cantidad"),
+                "transfer_value_pen": ui.money_column("Valor"),
+                "margin_at_risk_pen": ui.money_column("Margen protegido"),
+                "why": st.column_config.TextColumn("Por qué", width="large"),
+            },
+        )
+
+st.subheader("Borradores de pedido por proveedor")
+ordering = sorted(plan.loc[plan["order_qty"] > 0, "supplier_name"].dropna().unique())
+if not ordering:
+    st.info("Ningún proveedor tiene pedidos sugeridos.", icon=":material/info:")
+else:
+    supplier = st.selectbox("Proveedor del pedido", ordering, key="po_supplier")
+    draft = purchase_orders.draft(plan, supplier)
+    st.dataframe(draft, hide_index=True, width="stretch")
+    stem = f"pedido_{supplier.replace(' ', '_')}_{formatting.date(as_of).replace('/', '')}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Descargar pedido (Excel)",
+        data=purchase_orders.to_excel(draft),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Descargar pedido (CSV)",
+        data=purchase_orders.to_csv(draft),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )

@@ -19,12 +19,24 @@ FORECAST_ROLES = {
     "day": ("week_start_date", "forecast_date", "date_day", "ds"),
     "store_id": ("store_id",),
     "category": ("category_name", "category_id"),
-    "forecast": ("net_sales_pen", "forecast_net_sales_pen", "forecast_pen", "yhat"),
+    "forecast": (
+        "net_sales_p50_pen",
+        "p50_net_sales_pen",
+        "net_sales_pen",
+        "forecast_net_sales_pen",
+        "forecast_pen",
+        "p50",
+    ),
     "p10": ("net_sales_p10_pen", "p10_net_sales_pen", "p10_pen", "p10"),
     "p90": ("net_sales_p90_pen", "p90_net_sales_pen", "p90_pen", "p90"),
 }
 FORECAST_OPTIONAL = {
-    "margin": ("margin_pen", "forecast_margin_pen", "projected_margin_pen"),
+    "margin": (
+        "margin_p50_pen",
+        "margin_pen",
+        "forecast_margin_pen",
+        "projected_margin_pen",
+    ),
 }
 
 

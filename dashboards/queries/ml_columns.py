@@ -43,3 +43,9 @@ def resolve(
         elif role in roles:
             missing.append(f"{role} ({' / '.join(names)})")
     return Resolved(table, True, rows, chosen, tuple(missing))
+
+
+def star_except(table: str, alias: str, names: tuple[str, ...]) -> str:
+    """``alias.*`` without those of ``names`` the table has (they come from the dimensions)."""
+    present = [name for name in names if name in table_columns(SCHEMA, table)]
+    return f"{alias}.* exclude ({', '.join(present)})" if present else f"{alias}.*"
