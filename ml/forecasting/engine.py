@@ -26,6 +26,7 @@ ALL_MODELS = (GLOBAL, *COSTLY, *INTERMITTENT, *BASELINES)
 MA_WINDOW = {"D": 28, "W": 8, "M": 12}
 SPARSE_CLASSES = ("intermittent", "lumpy", "zero")
 AUTO = "auto"
+SWITCH_MARGIN = 0.1
 
 
 @dataclass
@@ -115,26 +116,33 @@ def point_forecasts(
 
 
 def choose(
-    errors: np.ndarray, permitted: np.ndarray, models: tuple[str, ...], classes: np.ndarray
+    errors: np.ndarray,
+    permitted: np.ndarray,
+    models: tuple[str, ...],
+    classes: np.ndarray,
+    margin: float = SWITCH_MARGIN,
 ) -> np.ndarray:
     """Index of the chosen model per series from summed absolute errors [models, n] (NaN where
-    never scored); unscored series take their class's best model overall."""
-    masked = np.where(permitted & np.isfinite(errors), errors, np.inf)
-    best = np.argmin(masked, axis=0)
-    unscored = ~np.isfinite(masked.min(axis=0))
-    if unscored.any():
-        for name in np.unique(classes[unscored]):
-            members = classes == name
-            totals = np.where(permitted[:, members], np.nan_to_num(errors[:, members]), 0).sum(1)
-            totals = np.where(permitted[:, members].any(axis=1), totals, np.inf)
-            scored = np.isfinite(errors[:, members]).any(axis=1)
-            totals = np.where(scored, totals, np.inf)
-            fallback = (
-                int(np.argmin(totals))
-                if np.isfinite(totals).any()
-                else models.index("seasonal_naive")
-            )
-            best[unscored & members] = fallback
+    never scored). Each demand class first gets the model with the least error over all its
+    series; a series leaves it only for a model at least ``margin`` better on that series, as
+    a few windows of one series are a noisy judge (the per-series winner of a backtest is
+    often just lucky)."""
+    best = np.full(errors.shape[1], models.index("seasonal_naive"))
+    for name in np.unique(classes):
+        members = classes == name
+        ok = permitted[:, members] & np.isfinite(errors[:, members])
+        scored = ok.any(axis=0)
+        totals = np.where(ok, errors[:, members], 0.0)[:, scored].sum(axis=1)
+        usable = permitted[:, members].all(axis=1) & np.isfinite(totals) & scored.any()
+        if not usable.any():
+            continue
+        default = int(np.argmin(np.where(usable, totals, np.inf)))
+        best[members] = default
+        own = np.where(ok, errors[:, members], np.inf)
+        winner = np.argmin(own, axis=0)
+        base = errors[default, members]
+        switch = scored & np.isfinite(base) & (own.min(axis=0) < (1 - margin) * base)
+        best[np.flatnonzero(members)[switch]] = winner[switch]
     return best
 
 

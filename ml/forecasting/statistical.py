@@ -59,7 +59,7 @@ def prophet_model(panel: Panel, cutoff: int, rows: np.ndarray | None = None) -> 
     from prophet import Prophet
 
     for noisy in ("prophet", "cmdstanpy"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+        logging.getLogger(noisy).disabled = True  # a line per fit otherwise
     horizon = panel.horizon
     axis = np.arange(cutoff + horizon)
     dates = panel.dates(axis)
