@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +24,9 @@ from erp_core.settings import get_settings
 # module (entry-point plugin), and they take seconds to import.
 
 DEFAULT_JOB = "materialize_all_job"
+# The metadata entry of a failed check that says which rows, which check and what to do
+# (pipelines.defs.quality.checks and pipelines.defs.dbt.assets write it).
+EXPLANATION = "explanation"
 WORKSPACE_FILE = PROJECT_ROOT / "workspace.yaml"
 
 app = typer.Typer(
@@ -134,6 +138,9 @@ def _summary(console: Console, result) -> None:
     )
     for check in failed_checks:
         console.print(f"  [red]✗[/red] {check.asset_check_key.to_user_string()}")
+        explanation = check.metadata.get(EXPLANATION)
+        if explanation is not None:
+            console.print(textwrap.indent(str(explanation.value), "    "), markup=False)
     for event in result.all_events:
         if event.is_step_failure:
             message = event.event_specific_data.error.message.strip().splitlines()[0]
