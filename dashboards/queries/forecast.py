@@ -108,3 +108,7 @@ def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=No
 def accuracy() -> pd.DataFrame:
     """The backtest's accuracy as the model stored it (every column, human headers)."""
     return query(f"select * from ml.{ACCURACY}")
+
+
+def accuracy_table() -> Resolved:
+    return resolve(ACCURACY, {}, {"wape": ("wape",), "mase": ("mase",)})

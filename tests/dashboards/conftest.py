@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from erp_core.paths import PROJECT_ROOT
 from erp_core.settings import get_settings
+from tests.dashboards.ml_tables import add_ml_tables
 
 APP = str(PROJECT_ROOT / "dashboards" / "app.py")
 PAGES = (
@@ -85,6 +86,22 @@ def one_day_home(demo_warehouse, tmp_path_factory) -> Path:
     return derived_home(
         demo_warehouse.snapshot_path, tmp_path_factory.mktemp("one_day_home"), keep_last_day=True
     )
+
+
+@pytest.fixture(scope="session")
+def ml_home(demo_warehouse, tmp_path_factory) -> Path:
+    """The demo snapshot with every ``ml.*`` table of the contract (tests/dashboards/ml_tables),
+    and the demo's keys, so the core can decrypt for an audience export."""
+    home = tmp_path_factory.mktemp("ml_home")
+    target = snapshot_file(home)
+    shutil.copyfile(demo_warehouse.snapshot_path, target)
+    keys = demo_warehouse.home / "keys"
+    if keys.exists():
+        shutil.copytree(keys, home / "keys")
+    with duckdb.connect(str(target)) as con:
+        add_ml_tables(con)
+        con.execute("checkpoint")
+    return home
 
 
 @pytest.fixture
