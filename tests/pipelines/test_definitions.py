@@ -74,6 +74,24 @@ def test_dbt_models_follow_the_raw_extracts_and_feed_the_snapshot(defs):
     assert {k.asset_key for k in fresh} == marts
 
 
+def test_every_dbt_test_is_an_asset_check_blocking_unless_a_warning(defs):
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: key for key in graph.asset_check_keys}
+    tests = [
+        n for n in dbt_project.load_manifest()["nodes"].values() if n["resource_type"] == "test"
+    ]
+    assert tests
+    assert sorted(t["name"] for t in tests if t["name"] not in checks) == []
+    for test in tests:
+        spec = graph.get_check_spec(checks[test["name"]])
+        assert spec.blocking == (test["config"]["severity"].lower() == "error"), test["name"]
+    # A singular test that reads no model (information_schema) is a check of the model its
+    # meta names, so it can stop the snapshot.
+    personal_data = checks["assert_no_personal_data_in_warehouse"]
+    assert personal_data.asset_key == dg.AssetKey(["marts", "dim_customer"])
+    assert graph.get_check_spec(personal_data).blocking
+
+
 @pytest.mark.integration
 def test_new_sales_sensor_runs_the_refresh_only_when_sales_grow(pipeline_env, conn, chain, days):
     core = PostgresSource()
