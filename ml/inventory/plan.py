@@ -149,7 +149,8 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
     )
     on_order, arrivals = _open_orders(inputs)
     forecast = inputs.forecast[inputs.forecast["store_id"].isin(stores)]
-    seen = pd.concat([forecast[KEY], inputs.stock[KEY]]).drop_duplicates()
+    held = inputs.stock[inputs.stock["on_hand_qty"] > 0]
+    seen = pd.concat([forecast[KEY], held[KEY]]).drop_duplicates()
     seen = seen[seen["store_id"].isin(stores) & seen["product_id"].isin(inputs.products.product_id)]
     keys = seen.sort_values(KEY).reset_index(drop=True)
 
@@ -241,8 +242,11 @@ def _warehouse_plan(
     chain_forecast, chain_accuracy = _chain_forecast(
         inputs.forecast[inputs.forecast["store_id"] != warehouse_id], inputs.accuracy, warehouse_id
     )
-    products = inputs.products["product_id"]
-    keys = pd.DataFrame({"product_id": products.to_numpy(), "store_id": warehouse_id})
+    stock = inputs.stock
+    shelf = stock[(stock["store_id"] == warehouse_id) & (stock["on_hand_qty"] > 0)]["product_id"]
+    known = set(inputs.products["product_id"])
+    products = sorted((set(stores_plan["product_id"]) | set(shelf)) & known)
+    keys = pd.DataFrame({"product_id": products, "store_id": warehouse_id})
     items = _items(inputs, keys, config)
     items = items.merge(on_order, on=KEY, how="left").fillna({"on_order_qty": 0.0})
     lead = items[["supplier_id"]].merge(lead_times, on="supplier_id", how="left")

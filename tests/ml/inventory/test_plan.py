@@ -157,3 +157,32 @@ def test_items_ranked_by_margin_at_risk():
     recs = plan_restock(inputs).recommendations
     assert recs["priority_rank"].tolist() == [1, 2, 3]
     assert recs["margin_at_risk_pen"].is_monotonic_decreasing
+
+
+def test_sanity_checks_catch_negative_and_absurd_orders():
+    from ml.inventory.sanity import (
+        absurd_recommendations,
+        impossible_transfers,
+        negative_recommendations,
+    )
+
+    plan = plan_restock(chain_inputs({1: 5.0, 2: 400.0}))
+    recs = plan.recommendations
+    assert negative_recommendations(recs) == []
+    assert absurd_recommendations(recs) == []
+    assert impossible_transfers(plan.transfers, recs) == []
+
+    bad = recs.copy()
+    bad.loc[0, "order_qty"] = -12.0
+    assert negative_recommendations(bad)[0].endswith("order_qty=-12.0")
+    bad.loc[0, "order_qty"] = 10 * 12 * 200  # 200 × 10 a day = 2,000 would be the ceiling
+    assert "order_qty=24000.0" in absurd_recommendations(bad)[0]
+    bad.loc[0, "order_qty"] = 13.0
+    assert absurd_recommendations(bad) == [
+        f"product {PRODUCT} store {bad.loc[0, 'store_id']}: order_qty=13.0 (not whole packs)"
+    ]
+    moves = plan.transfers.copy()
+    moves.loc[0, "transfer_qty"] = 1000.0
+    assert impossible_transfers(moves, recs) == [
+        f"product {PRODUCT} store 2: sends 1000.0 holding 400.0"
+    ]

@@ -1,0 +1,1 @@
+"""Restock: tonight's recommendations, transfers and supplier scorecard, then the buyers' mail."""

@@ -1,0 +1,66 @@
+"""Blocking checks on tonight's plan: nothing negative, nothing absurd, no impossible move.
+
+A failure stops the delivery in the same run, so buyers never receive a plan that fails them.
+"""
+
+import dagster as dg
+
+from ml.inventory.sanity import (
+    absurd_recommendations,
+    impossible_transfers,
+    negative_recommendations,
+)
+from pipelines.defs.resources import DuckDBWarehouse
+from pipelines.defs.restock.assets import RECOMMENDATIONS, TRANSFERS, read_plan
+from pipelines.ml_tables import ml_asset_key
+
+
+def _result(problems: list[str], rows: int) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=not problems,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rows_checked": dg.MetadataValue.int(rows),
+            "problems": dg.MetadataValue.int(len(problems)),
+            "examples": dg.MetadataValue.json(problems[:20]),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=ml_asset_key(RECOMMENDATIONS),
+    name="check_fct_restock_recommendations_not_negative",
+    description="No negative or missing quantity, level or amount.",
+    blocking=True,
+)
+def check_fct_restock_recommendations_not_negative(warehouse: DuckDBWarehouse):
+    with warehouse.connect() as con:
+        recs, _, _ = read_plan(con)
+    return _result(negative_recommendations(recs), len(recs))
+
+
+@dg.asset_check(
+    asset=ml_asset_key(RECOMMENDATIONS),
+    name="check_fct_restock_recommendations_not_absurd",
+    description="Orders in whole packs, never beyond 180 days of demand unless a pack or the "
+    "supplier's minimum forces it.",
+    blocking=True,
+)
+def check_fct_restock_recommendations_not_absurd(warehouse: DuckDBWarehouse):
+    with warehouse.connect() as con:
+        recs, _, _ = read_plan(con)
+    return _result(absurd_recommendations(recs), len(recs))
+
+
+@dg.asset_check(
+    asset=ml_asset_key(TRANSFERS),
+    name="check_fct_transfer_suggestions_possible",
+    description="Each transfer moves a positive quantity between two places, within the stock "
+    "of the sender.",
+    blocking=True,
+    additional_deps=[ml_asset_key(RECOMMENDATIONS)],
+)
+def check_fct_transfer_suggestions_possible(warehouse: DuckDBWarehouse):
+    with warehouse.connect() as con:
+        recs, transfers, _ = read_plan(con)
+    return _result(impossible_transfers(transfers, recs), len(transfers))
