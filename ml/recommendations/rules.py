@@ -55,7 +55,7 @@ def association_rules(
     handful of baskets is noise), ``confidence`` = P(consequent | antecedent) of at least
     ``min_confidence`` and ``lift`` = confidence / P(consequent) of at least ``min_lift``.
     """
-    matrix, basket_labels, item_labels = basket_matrix(baskets)
+    matrix, _, item_labels = basket_matrix(baskets)
     n = matrix.shape[0]
     if n == 0:
         return pd.DataFrame(columns=RULE_COLUMNS)
