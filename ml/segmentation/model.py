@@ -27,7 +27,7 @@ from ml.segmentation.kmeans import (
     k_scores,
     match_labels,
 )
-from ml.segmentation.naming import assign_names, profile_text
+from ml.segmentation.naming import assign_names, profile_text, suggested_campaign
 from ml.segmentation.scaling import RobustScaling
 
 MODEL_NAME = "customer_segments"
@@ -178,6 +178,7 @@ def _segment_table(features, X, assignments, model, previous) -> pd.DataFrame:
             "segment_id": segment,
             "segment_name": model.names_[segment],
             "profile": profile_text(centroid, typical),
+            "suggested_campaign": suggested_campaign(model.names_[segment]),
             "size": int(members.sum()),
             "share_of_customers": float(members.mean()),
             "monetary_pen": float(features.loc[members, "monetary_pen"].sum()),

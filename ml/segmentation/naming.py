@@ -29,6 +29,28 @@ NAME_RULES: dict[str, dict[str, float]] = {
 }
 CATEGORY_WEIGHT = 1.2
 
+# What marketing could do with each segment (a starting point, shown beside its profile).
+CAMPAIGNS = {
+    "Campeones": "Trato VIP y acceso anticipado a novedades; no necesitan descuento.",
+    "Leales": "Beneficios por fidelidad y complementos de lo que ya compran.",
+    "Nuevos": "Bienvenida con un incentivo para la segunda compra.",
+    "En riesgo": "Reactivación personalizada antes de que se vayan: valen la llamada.",
+    "Hibernando": "Una oferta de regreso de bajo costo; no insistir si no responden.",
+    "Cazadores de ofertas": "Aviso de las promociones de la semana.",
+    "Compradores de quincena": "Ofertas de canasta familiar en quincena y fin de mes.",
+    "Negocios y revendedores": "Precios por volumen y cajas cerradas, atención con factura.",
+    "Ticket alto": "Lanzamientos y productos de mayor valor, cuotas con tarjeta.",
+    "Frecuentes de ticket chico": "Combos y paquetes que suban el ticket.",
+    "Ocasionales": "Recordatorios en las fechas clave (Día de la Madre, Fiestas, Navidad).",
+}
+
+
+def suggested_campaign(name: str) -> str:
+    if name.startswith("Afines a "):
+        return f"Novedades y complementos de {name.removeprefix('Afines a ')}."
+    return CAMPAIGNS.get(name, "Revisar el perfil antes de elegir una campaña.")
+
+
 # How a feature reads in a profile: label and format of its value.
 DESCRIPTIONS = {
     "recency_days": ("última compra hace {:.0f} días", 1),
