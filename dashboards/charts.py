@@ -54,7 +54,7 @@ def bar_by_member(
             ],
         )
         .add_params(pick)
-        .properties(height=max(140, 24 * len(top)))
+        .properties(height=alt.Step(30))
     )
 
 

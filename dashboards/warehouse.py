@@ -5,6 +5,11 @@ the file (a ``stat``, no I/O on the data); when it changed, the snapshot's ``pub
 read, a fresh read-only connection opened and every cached query dropped. A connection already
 open keeps reading the file it opened, so a page never mixes two snapshots nor sees a run
 half-way.
+
+The file is ATTACHed read-only to an in-memory database rather than opened with
+``duckdb.connect(path)``: DuckDB hands a process the database it already has open for a path, so
+after the rename ``connect(path)`` would keep returning the old file while any connection to it
+lives.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.snapshot import default_snapshot_path, open_snapshot, published_at
+from pipelines.snapshot import default_snapshot_path, published_at
+
+CATALOG = "snapshot"
 
 
 class NoSnapshotError(RuntimeError):
@@ -61,7 +68,7 @@ def current() -> Snapshot:
             if published is None:
                 raise NoSnapshotError(str(path))
             if _open.snapshot is None or _open.snapshot != Snapshot(path, published):
-                _open.connection = open_snapshot(path)
+                _open.connection = _attach(path)
                 _open.snapshot = Snapshot(path, published)
                 run_query.clear()
                 table_columns.clear()
@@ -69,11 +76,21 @@ def current() -> Snapshot:
         return _open.snapshot
 
 
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only view of the file at ``path`` as it is now (see the module's docstring)."""
+    connection = duckdb.connect(":memory:")
+    escaped = str(path).replace("'", "''")
+    connection.execute(f"attach '{escaped}' as {CATALOG} (read_only)")
+    return connection
+
+
 def _cursor() -> duckdb.DuckDBPyConnection:
     with _lock:
         if _open.connection is None:
             raise NoSnapshotError(str(default_snapshot_path()))
-        return _open.connection.cursor()
+        cursor = _open.connection.cursor()
+    cursor.execute(f"use {CATALOG}")
+    return cursor
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -96,9 +113,9 @@ def table_columns(schema: str, table: str, snapshot: Snapshot) -> tuple[str, ...
     cursor = _cursor()
     try:
         rows = cursor.execute(
-            "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-            "order by column_index",
-            [schema, table],
+            "select column_name from duckdb_columns() where database_name = ? and schema_name = ? "
+            "and table_name = ? order by column_index",
+            [CATALOG, schema, table],
         ).fetchall()
     finally:
         cursor.close()

@@ -23,10 +23,11 @@ st.subheader("Frescura de cada tabla publicada")
 fresh = quality.freshness()
 published_day = formatting.to_lima(snapshot.published_at).date()
 fresh["lag_days"] = [
-    (published_day - day).days if isinstance(day, dt.date) else None for day in fresh["latest_day"]
+    max((published_day - day).days, 0) if isinstance(day, dt.date) else None
+    for day in fresh["latest_day"]
 ]
 fresh["link"] = [f"{base}/assets/{name.replace('.', '/')}" for name in fresh["table_name"]]
-stale = fresh[fresh["lag_days"].fillna(0) > 2]
+stale = fresh[fresh["lag_days"].astype("Float64").fillna(0) > 2]
 empty = fresh[fresh["row_count"] == 0]
 cols = st.columns(3)
 cols[0].metric("Tablas publicadas", formatting.integer(len(fresh)))

@@ -39,7 +39,7 @@ st.altair_chart(
             alt.Tooltip(f"{value_column}:Q", title="Valor", format=",.2f"),
         ],
     )
-    .properties(height=max(160, 32 * len(summary))),
+    .properties(height=alt.Step(32)),
     width="stretch",
 )
 table = summary.copy()

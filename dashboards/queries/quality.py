@@ -35,8 +35,12 @@ def freshness() -> pd.DataFrame:
         if day is None or name == "marts.dim_date":
             latest.append(None)
             continue
-        value = query(f'select max("{day}")::date as latest from {schema}."{table}"').iloc[0][
-            "latest"
-        ]
+        # A monthly table covers its latest month up to that month's end.
+        last = (
+            f'max("{day}")'
+            if day != "month_start_date"
+            else (f'max("{day}") + interval 1 month - interval 1 day')
+        )
+        value = query(f'select ({last})::date as latest from {schema}."{table}"').iloc[0]["latest"]
         latest.append(None if pd.isna(value) else pd.Timestamp(value).date())
     return tables.assign(latest_day=latest)

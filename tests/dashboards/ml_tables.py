@@ -117,7 +117,8 @@ select l.as_of_date,
     round((greatest(20 - l.stock_on_hand_qty, 0) + 10) * l.unit_cost_pen, 2) as order_value_pen,
     l.stock_on_hand_qty / 2.0 as days_of_cover,
     case when l.stock_on_hand_qty < 10
-        then l.as_of_date + cast(floor(l.stock_on_hand_qty) as integer) end as projected_stockout_date,
+        then l.as_of_date + cast(floor(l.stock_on_hand_qty) as integer)
+    end as projected_stockout_date,
     l.stock_on_hand_qty < 3 as runs_out_before_delivery,
     0.0 as margin_at_risk_pen,
     'Stock ' || l.stock_on_hand_qty || ' bajo el punto de pedido 20' as why

@@ -31,7 +31,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(demo_home, tmp_path):
+def server(ml_home, tmp_path):
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "w")  # closed when the server stops
     process = subprocess.Popen(
@@ -53,7 +53,7 @@ def server(demo_home, tmp_path):
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "INNOVALOGIX_HOME": str(demo_home)},
+        env={**os.environ, "INNOVALOGIX_HOME": str(ml_home)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
