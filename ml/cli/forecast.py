@@ -115,6 +115,10 @@ def forecast(
     registry: Annotated[Path, typer.Option(help="Carpeta del registro de modelos.")] = Path(
         "models"
     ),
+    models: Annotated[
+        str,
+        typer.Option(help="Modelos candidatos separados por comas, o auto (según el tamaño)."),
+    ] = "auto",
     seed: Annotated[int, typer.Option(help="Semilla (mismo resultado con la misma semilla).")] = 0,
 ) -> None:
     """Pronostica P10/P50/P90 por serie (docs/FORECASTING.md); modelos elegidos por backtest."""
@@ -124,7 +128,13 @@ def forecast(
     from ml.forecasting import forecast as run_forecast
     from ml.registry import save_model
 
-    console = Console()
+    console = Console(width=120)
+    candidates = "auto" if models == "auto" else tuple(m.strip() for m in models.split(","))
+    unknown = [m for m in candidates if m not in MODEL_LABELS or m == "auto"]
+    if candidates != "auto" and unknown:
+        known = ", ".join(m for m in MODEL_LABELS if m != "auto")
+        raise typer.BadParameter(f"modelo «{unknown[0]}» desconocido: use {known}",
+                                 param_hint="--models")  # fmt: skip
     if freq.upper() not in ("D", "W", "M"):
         raise typer.BadParameter(f"«{freq}» no es D, W ni M", param_hint="--freq")
     try:
@@ -138,6 +148,7 @@ def forecast(
                 frame, horizon, freq.upper(), future_frame,
                 static=static_frame,
                 windows=backtest or 2,
+                models=candidates,
                 gaps="zero" if gaps_as_zero else "missing",
                 seed=seed,
                 progress=lambda step: progress.update(task, description=f"Pronosticando: {step}"),

@@ -71,8 +71,10 @@ class FeatureBuilder:
             if lag < cutoff:
                 lagged[:, lag:] = self.filled[:, :-lag]
             shifted.append(lagged)
-        with np.errstate(all="ignore"):
-            self.phase4 = np.nanmean(np.stack(shifted), axis=0).astype(np.float32)
+        stacked = np.stack(shifted)
+        seen = (~np.isnan(stacked)).sum(axis=0)
+        total = np.nansum(stacked, axis=0)
+        self.phase4 = np.where(seen > 0, total / np.maximum(seen, 1), np.nan).astype(np.float32)
         self.exog_mean = {
             name: _rolling_mean(grid[:, :cutoff], self.windows[-1])
             for name, grid in panel.exog.items()

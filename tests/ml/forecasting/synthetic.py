@@ -58,3 +58,32 @@ def intermittent(series: int = 6, days: int = 300, seed: int = 2) -> pd.DataFram
         for i in range(series)
     ]  # fmt: skip
     return pd.concat(rows, ignore_index=True)
+
+
+def plain_future(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """The regressors of the next ``horizon`` days with no promotion: every product at its
+    regular (highest) price."""
+    last = history["ds"].max()
+    dates = pd.date_range(last + pd.Timedelta(days=1), periods=horizon, freq="D")
+    regular = history.groupby("unique_id")["effective_price"].max()
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat(regular.index.to_numpy(), horizon),
+            "ds": np.tile(dates, len(regular)),
+            "effective_price": np.repeat(regular.to_numpy(), horizon),
+            "is_promotion": 0.0,
+        }
+    )
+
+
+def weekly(series: int = 5, weeks: int = 120, seed: int = 3, first: str = "2022-01-05"):
+    """Weekly demand anchored on ``first``'s weekday with a yearly swing."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(first, periods=weeks, freq=f"W-{pd.Timestamp(first):%a}".upper())
+    swing = 1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52)
+    rows = [
+        pd.DataFrame({"unique_id": f"W{i}", "ds": dates,
+                      "y": rng.poisson(rng.uniform(50, 200) * swing).astype(float)})
+        for i in range(series)
+    ]  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
