@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from ml.inventory.text import day, soles, units
-from pipelines.delivery.purchase_orders import PurchaseOrderDraft, order_lines
+from pipelines.delivery.purchase_orders import (
+    LINE_COLUMNS,
+    LINE_FORMATS,
+    PurchaseOrderDraft,
+    order_lines,
+)
 from pipelines.delivery.workbook import DATE, MONEY, QUANTITY, write_table
 
 TOP = 15
@@ -116,8 +121,10 @@ def write_summary(
     drafts: list[PurchaseOrderDraft],
     as_of: dt.date,
     path: Path,
+    with_lines: bool = False,
 ) -> Path:
-    """The summary workbook (the caller filters the frames to a buyer's categories)."""
+    """The summary workbook (the caller filters the frames to a buyer's categories); with
+    ``with_lines``, a sheet with every order line and its reason as well."""
     path.parent.mkdir(parents=True, exist_ok=True)
     title = [f"Plan de reposición al {day(as_of)}"]
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
@@ -129,6 +136,17 @@ def write_summary(
             [*title, "Qué pedir, por proveedor (borradores de orden de compra adjuntos)"],
             total_columns=("Líneas", "Importe"),
         )
+        if with_lines:
+            lines = order_lines(recommendations).sort_values("priority_rank")
+            columns = {"supplier_name": "Proveedor", **LINE_COLUMNS}
+            write_table(
+                writer,
+                "Líneas de pedido",
+                lines[list(columns)].rename(columns=columns),
+                LINE_FORMATS,
+                [*title, "Cada línea con su motivo, por prioridad (margen en riesgo)"],
+                total_columns=("Cajas", "Cantidad", "Importe"),
+            )
         write_table(
             writer,
             "Se agotan",
