@@ -54,6 +54,18 @@ ERRORS = (
     (r"Value error, ", ""),
     (r"(\S+) is not one of (.+)\.$", r"\1 no es uno de \2."),
     (r"Value (.+) is not a valid (\S+)\.$", r"\1 no es un valor válido (\2)."),
+    (r"\.? ?Did you mean (.+)\?$", r". ¿Quiso decir \1?"),
+    # Typer 0.29 checks option values with pydantic, whose words these are
+    (r"Input should be greater than or equal to ", "debe ser mayor o igual que "),
+    (r"Input should be less than or equal to ", "debe ser menor o igual que "),
+    (r"Input should be greater than ", "debe ser mayor que "),
+    (r"Input should be less than ", "debe ser menor que "),
+    (r"Input should be a valid integer.*$", "debe ser un número entero"),
+    (r"Input should be a valid number.*$", "debe ser un número"),
+    (r"Input should be a valid boolean.*$", "debe ser verdadero o falso"),
+    (r"year (-?\d+) is out of range", r"el año \1 está fuera de rango"),
+    (r"day is out of range for month", "ese día no existe en ese mes"),
+    (r"month must be in 1\.\.12", "el mes debe ser de 1 a 12"),
 )
 
 # Typer evaluates these at import: set again from the English they were made of.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -38,6 +39,25 @@ class DatabaseUnavailableError(psycopg.OperationalError):
         self.detail = detail
 
 
+class DatabaseUrlInvalid(DatabaseUnavailableError):
+    """``DATABASE_URL`` is not a connection string libpq can read (told without echoing it: it
+    may hold a password)."""
+
+    def __init__(self, detail: str):
+        super().__init__("DATABASE_URL", detail)
+
+
+def checked_url(url: str) -> str:
+    """``url`` if libpq can parse it; else ``DatabaseUrlInvalid``."""
+    try:
+        conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        password = re.search(r"//[^:/@]*:([^@]*)@", url)
+        detail = str(exc) if password is None else str(exc).replace(password[1], "****")
+        raise DatabaseUrlInvalid(" ".join(detail.split())) from None
+    return url
+
+
 @cache
 def _embedded_server_uri(pg_data_dir: Path) -> str:
     runtime_dir = pg_data_dir.parent / "run"  # pgserver's lock file; must be private (0700)
@@ -61,7 +81,7 @@ def database_url() -> str:
     """The URL of the transactional database: ``DATABASE_URL`` or the embedded server."""
     settings = get_settings()
     if settings.database_url:
-        return settings.database_url
+        return checked_url(settings.database_url)
     return _embedded_server_uri(settings.pg_data_dir)
 
 
@@ -80,7 +100,7 @@ def libpq_dsn(url: str) -> str:
 
 def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
     """A connection; a server that cannot be reached raises ``DatabaseUnavailableError``."""
-    url = url or database_url()
+    url = checked_url(url or database_url())
     try:
         return psycopg.connect(url, **kwargs)
     except psycopg.OperationalError as exc:

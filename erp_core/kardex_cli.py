@@ -25,7 +25,7 @@ MONTH = re.compile(r"(\d{1,2})/(\d{4})")
 def parse_month(text: str) -> dt.date:
     """``MM/AAAA`` (as people write a month in Peru) → the month's first day."""
     match = MONTH.fullmatch(text.strip())
-    if not match or not 1 <= int(match[1]) <= 12:
+    if not match or not 1 <= int(match[1]) <= 12 or int(match[2]) < 1:
         raise typer.BadParameter(f"«{text}» no es un mes: use MM/AAAA, p. ej. 11/2026")
     return dt.date(int(match[2]), int(match[1]), 1)
 

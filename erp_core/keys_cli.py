@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 from erp_core import db
+from erp_core.cli_support import configured_vault, require_schema
 from erp_core.pii import PiiVault
 from erp_core.services.customers import reencrypt_all
 
@@ -19,6 +20,7 @@ def rotate() -> None:
     """Add a new encryption key version, make it current and re-encrypt every customer."""
     vault = configured_vault()
     with db.connect() as conn:  # an unreachable database must not leave a new key behind
+        require_schema(conn)  # nor one without customers to move to it
         version = vault.rotate()
         console.print(
             f"Clave de cifrado de datos personales rotada: versión actual [bold]{version}[/bold]"
@@ -31,16 +33,8 @@ def reencrypt() -> None:
     """Re-encrypt customers still on an older key version (e.g. after an interrupted rotate)."""
     vault = configured_vault()
     with db.connect() as conn:
+        require_schema(conn)
         _reencrypt(conn, vault)
-
-
-def configured_vault() -> PiiVault:
-    """The configured vault; a malformed key is a clear error, not a traceback."""
-    try:
-        return PiiVault.from_settings()
-    except ValueError as exc:  # the message names the setting, never the secret
-        console.print(f"[red]Clave de cifrado inválida:[/red] {exc}", soft_wrap=True)
-        raise typer.Exit(code=1) from None
 
 
 def _reencrypt(conn: psycopg.Connection, vault: PiiVault) -> None:

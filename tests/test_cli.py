@@ -19,10 +19,11 @@ from erp_core.cli_spanish import spanish_error
 from erp_core.pii import PiiVault
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from erp_core.settings import get_settings
-from tests.factories import LIMA_NOON, build_chain, stock_up
+from tests.factories import LIMA_NOON, build_chain, guide_number, stock_up
 from tests.importer.files import line, write_csv
 
 INNOVALOGIX = Path(sys.executable).with_name("innovalogix")  # the installed entry point
+FIRST_RECEIPT = "receipt-0001-SKU0001"
 CLOSED_PORT_URL = "postgresql://postgres:s3cr3t-clave@127.0.0.1:1/innovalogix?connect_timeout=2"
 DATABASE_COMMANDS = [
     ["stock"],
@@ -72,7 +73,7 @@ def stocked(conn, db_url, monkeypatch):
     """Store 0001: 10 SKU0001 at 5.00 and 4 SKU0002 at 20.00, then 3 SKU0001 sold; 0002:
     2 SKU0001 at 6.00. The CLI reads that database."""
     chain = build_chain(conn)
-    stock_up(conn, chain, "0001", "SKU0001", 10, "5.00")
+    stock_up(conn, chain, "0001", "SKU0001", 10, "5.00", key=FIRST_RECEIPT)
     stock_up(conn, chain, "0001", "SKU0002", 4, "20.00")
     stock_up(conn, chain, "0002", "SKU0001", 2, "6.00")
     lines, paid = [SaleLineInput("SKU0001", Decimal(3))], [PaymentInput("cash", Decimal("35.40"))]
@@ -137,7 +138,18 @@ def test_the_kardex_of_a_product_in_a_store_runs_to_its_stock(stocked):
     assert result.exit_code == 0, result.output
     lines = [line.split() for line in result.output.splitlines() if line[2:4].isdigit()]
     assert lines == [
-        ["09/03/2026", "02", "09", "G001-1", "10", "5.0000", "50.00", "10", "5.0000", "50.00"],
+        [
+            "09/03/2026",
+            "02",
+            "09",
+            f"G001-{guide_number(FIRST_RECEIPT)}",
+            "10",
+            "5.0000",
+            "50.00",
+            "10",
+            "5.0000",
+            "50.00",
+        ],
         ["10/03/2026", "01", "03", "B001-1", "3", "5.0000", "15.00", "7", "5.0000", "35.00"],
     ]
     assert "01 venta nacional; 02 compra nacional" in result.output
@@ -256,3 +268,54 @@ def test_a_usage_error_is_told_in_spanish(args, spanish):
 
 def test_a_usage_error_of_an_unknown_shape_stays_as_it_was():
     assert spanish_error("Something new went wrong.") == "Something new went wrong."
+
+
+@pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
+def test_a_database_url_that_is_not_a_url_is_one_spanish_line_and_exit_1(command, tmp_path):
+    write_csv(tmp_path / "ventas.csv", [line("2026-03-10 09:00", "0001", "SKU0001", "1", "5", "A")])
+    env = {k: v for k, v in os.environ.items() if k != "INNOVALOGIX_PII_KEY"}
+    env |= {"DATABASE_URL": "notaurl", "INNOVALOGIX_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [INNOVALOGIX, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert "Traceback" not in said and "ProgrammingError" not in said
+    assert "DATABASE_URL no es una dirección de PostgreSQL válida" in said
+
+
+def test_keys_rotate_on_an_unmigrated_database_changes_nothing(pg_server, tmp_path):
+    url = db.create_database(pg_server, prefix="innovalogix_test_empty")
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "INNOVALOGIX_PII_KEY"}
+        env |= {"DATABASE_URL": url, "INNOVALOGIX_HOME": str(tmp_path)}
+        result = subprocess.run([INNOVALOGIX, "keys", "rotate"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        said = result.stdout + result.stderr
+        assert result.returncode == 1, said
+        assert "Traceback" not in said and "innovalogix db upgrade" in said
+        settings = replace(get_settings(), home=tmp_path, pii_key=None)
+        assert PiiVault.from_settings(settings).current_version == 1  # no new key version
+    finally:
+        db.drop_database(pg_server, url)
+
+
+@pytest.mark.parametrize(
+    ("args", "spanish", "english"),
+    [
+        (["stock", "--limit", "0"], "'--limit': debe ser mayor o igual que 1", "Input should"),
+        (["stock", "--limit", "x"], "'--limit': debe ser un número entero", "Input should"),
+        (
+            ["kardex", "0001", "SKU0001", "--month", "01/0000"],
+            "«01/0000» no es un mes",
+            "out of range",
+        ),
+        (["stok"], "No existe el comando 'stok'. ¿Quiso decir 'stock'", "Did you mean"),
+    ],
+)
+def test_no_english_fragment_inside_a_spanish_message(args, spanish, english):
+    result = _innovalogix(*args)
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert result.returncode == 2, said
+    assert spanish in said
+    assert english not in said

@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.progress import Progress
 
 from erp_core import cli_spanish, db
+from erp_core.cli_support import configured_vault, require_schema
 from erp_core.domain.documents import is_valid_ruc
 from erp_core.importer.render import print_report
 from erp_core.importer.run import ImportOptions, import_sales_file
-from erp_core.importer.source import SourceError
+from erp_core.importer.source import SourceError, read_source
 
 SUPPLIER_OPTION = "--supplier-ruc"
 
@@ -49,11 +50,14 @@ def import_sales(
     console = Console()
     options = ImportOptions(create_missing, supplier_ruc, opening_stock, reject_file)
     try:
-        with db.connect(autocommit=True) as conn, Progress(console=console) as progress:
-            report = import_sales_file(
-                conn, file, options,
-                track=lambda tickets: progress.track(tickets, description="Importando ventas"),
-            )  # fmt: skip
+        read_source(file)  # a file that cannot be read is told before any database is asked
+        with db.connect(autocommit=True) as conn:
+            require_schema(conn)
+            with Progress(console=console) as progress:
+                report = import_sales_file(
+                    conn, file, options, make_vault=configured_vault,
+                    track=lambda tickets: progress.track(tickets, description="Importando ventas"),
+                )  # fmt: skip
     except SourceError as exc:
         console.print(f"[bold red]No se puede importar:[/bold red] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None

@@ -16,7 +16,15 @@ class Rejection:
     reason: str
 
     def message(self) -> str:
-        return f"{self.field}={self.value!r}: {self.reason}"
+        """``field='value': reason``, a long value cut short (a 5,000-character field would
+        bury the reason), control characters such as NUL escaped."""
+        if len(self.value) <= SHOWN_CHARS:
+            return f"{self.field}={self.value!r}: {self.reason}"
+        cut = f"{self.value[:SHOWN_CHARS]}…"
+        return f"{self.field}={cut!r} ({len(self.value):,} caracteres): {self.reason}"
+
+
+SHOWN_CHARS = 40  # of a rejected value, in reports and the reject file's reasons
 
 
 def shown(value) -> str:

@@ -19,7 +19,7 @@ from erp_core.domain.documents import BOLETA, DNI, FACTURA, RUC, is_valid_ruc
 from erp_core.domain.money import format_pen
 from erp_core.importer import service_reasons
 from erp_core.importer.report import Rejection, shown
-from erp_core.importer.source import SourceRow
+from erp_core.importer.source import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SourceRow
 from erp_core.services.errors import InvalidInput
 from erp_core.services.lookups import positive_quantity
 from erp_core.services.moments import FUTURE_TOLERANCE
@@ -27,12 +27,23 @@ from erp_core.services.sales import PAYMENT_METHODS
 from erp_core.timeutil import LIMA, business_date
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LIMA)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date alone, without a time
+# What docs/IMPORT.md documents, in ASCII digits, and nothing else: Python's own parsers also
+# take 20261112, 2026-W46-4, 1_1.80 and Arabic-Indic digits.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date alone, without a time
+ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+# dot as the decimal separator; an exponent as Excel writes a large number (7.75E+12)
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+STORE_CODE = re.compile(r"[0-9]{4}")
 DATE_ONLY_TIME = dt.time(12, 0)  # a sale with only a date is placed at noon in Lima
 MAX_TICKET_LENGTH = 150  # the idempotency key "import:<store>:<ticket>" must fit 200 characters
 PAYMENT_ALIASES = {"efectivo": "cash", "tarjeta": "card", "transferencia": "transfer"}
 MAX_AMOUNT = Decimal("1e12")  # prices and totals are numeric(14,2): 12 digits before the point
 SHARED_PARSES = 4096  # distinct texts whose parsed value is kept for the next rows to share
+MAX_FIELD_CHARS = 1000  # longer than any value the file's columns can hold
+READ_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +113,7 @@ def store_code(value) -> str:
     """Store codes are 4 digits; spreadsheets drop leading zeros, so ``1`` means ``0001``."""
     value = _whole(value)
     code = "" if value is None else str(value).strip()
-    return code.zfill(4) if code.isdigit() else code
+    return code.zfill(4) if code.isascii() and code.isdigit() else code
 
 
 def ticket_key(row: SourceRow) -> tuple[str, str] | None:
@@ -132,6 +143,9 @@ def parse_row(
     if source.problem:
         row.reject("*", source.problem, value="")
         return row.rejections
+    _unstorable_texts(row)
+    if row.rejections:  # such a value must not reach a query (Postgres refuses NUL)
+        return row.rejections
     sold_at = _sold_at(row, now)
     store = _store(row)
     sku = row.required("sku")
@@ -154,6 +168,20 @@ def parse_row(
         source.line, sold_at, shared(store), shared(sku), quantity, unit_price, shared(ticket),
         customer_doc and shared(customer_doc), shared(payment), shared(doc_type), unit_cost,
     )  # fmt: skip
+
+
+def _unstorable_texts(row: _Row) -> None:
+    """Text no column can hold: a NUL character (Postgres text refuses it), or a value longer
+    than ``MAX_FIELD_CHARS`` (a whole document pasted into a cell)."""
+    for name in READ_COLUMNS:
+        value = row.source.values.get(name)
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            row.reject(name, "contiene un carácter nulo (\\x00), que no se puede registrar")
+        elif len(value) > MAX_FIELD_CHARS:
+            row.reject(name, f"es demasiado largo: {len(value):,} caracteres (máximo "
+                             f"{MAX_FIELD_CHARS:,})")  # fmt: skip
 
 
 def _sold_at(row: _Row, now: dt.datetime) -> dt.datetime | None:
@@ -198,8 +226,10 @@ def _datetime_text(text: str) -> dt.datetime | None:
     try:
         if ISO_DATE.fullmatch(text):
             at = dt.datetime.combine(dt.date.fromisoformat(text), DATE_ONLY_TIME)
-        else:
+        elif ISO_DATETIME.fullmatch(text):
             at = dt.datetime.fromisoformat(text)
+        else:
+            return None
     except ValueError:
         return None
     return at.replace(tzinfo=LIMA) if at.tzinfo is None else at
@@ -218,15 +248,27 @@ def _store(row: _Row) -> str | None:
     if row.required("store") is None:
         return None
     code = store_code(row.raw("store"))  # the typed value: a Parquet float 7.0 is store 0007
-    if not re.fullmatch(r"\d{4}", code):
+    if not STORE_CODE.fullmatch(code):
         row.reject("store", "debe ser un código de tienda de 4 dígitos")
         return None
     return code
 
 
+def _number_text(row: _Row, name: str) -> bool:
+    """Whether a text value is written as docs/IMPORT.md says numbers are (ASCII digits, a dot
+    before the decimals); a typed Parquet number is one already."""
+    value = row.raw(name)
+    if not isinstance(value, str) or NUMBER.fullmatch(value):
+        return True
+    row.reject(
+        name, "no es un número (use punto como separador decimal y dígitos 0-9, p. ej. 11.80)"
+    )
+    return False
+
+
 def _quantity(row: _Row) -> Decimal | None:
     value = row.required("quantity")
-    if value is None:
+    if value is None or not _number_text(row, "quantity"):
         return None
     try:
         return _positive_quantity(value, "quantity")
@@ -237,7 +279,7 @@ def _quantity(row: _Row) -> Decimal | None:
 
 def _money(row: _Row, name: str, required: bool, decimals: int, allow_zero: bool):
     value = row.required(name) if required else row.raw(name)
-    if _blank(value):
+    if _blank(value) or not _number_text(row, name):
         return None
     try:
         amount = _decimal(str(value))

@@ -44,10 +44,12 @@ def import_sales_file(
     options: ImportOptions,
     vault: PiiVault | None = None,
     track: Track | None = None,
+    make_vault: Callable[[], PiiVault] = PiiVault.from_settings,
 ) -> ImportReport:
     """Import ``path``; call it on an idle connection (each phase is its own transaction).
 
-    Raises ``SourceError`` if the file as a whole cannot be read.
+    Raises ``SourceError`` if the file as a whole cannot be read. The PII vault (``vault``, or
+    ``make_vault()``) is made only if the file names customers.
     """
     source = read_source(path)
     report = ImportReport()
@@ -56,7 +58,7 @@ def import_sales_file(
     with conn.transaction():
         refs, rejected = resolve(
             conn, checked, options.create_missing, options.supplier_ruc,
-            lambda: vault or PiiVault.from_settings(),
+            lambda: vault or make_vault(),
         )  # fmt: skip
         report.rejections += rejected
         tickets = group_tickets(lines)

@@ -24,6 +24,10 @@ OPTIONAL_COLUMNS = ("customer_doc", "payment_method", "doc_type", "unit_cost")
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 BATCH_ROWS = 10_000  # Parquet rows turned into Python objects at a time
+# The csv module refuses a field over 131,072 characters by raising in the middle of the file;
+# the rows are read with a higher ceiling so that the importer rejects a long field by its line
+# and column (rows.MAX_FIELD_CHARS), and only a field past this one is a problem of its row.
+CSV_FIELD_CEILING = 16 * 1024 * 1024
 
 
 class SourceError(ValueError):
@@ -58,8 +62,12 @@ class Source:
 
 def read_source(path: Path, batch_rows: int = BATCH_ROWS) -> Source:
     """Check that ``path`` is a CSV or Parquet file with the required columns."""
-    if not path.is_file():
+    if path.is_dir():
+        raise SourceError(f"{path} es una carpeta: indique un archivo CSV o Parquet")
+    if not path.exists():
         raise SourceError(f"el archivo {path} no existe")
+    if not path.is_file():
+        raise SourceError(f"{path} no es un archivo regular: indique un archivo CSV o Parquet")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         columns = _csv_header(path)
@@ -105,6 +113,8 @@ def _csv_rows_with_header(path: Path) -> Iterator:
     """The header (a list of names), then the rows; a file not in UTF-8 is a ``SourceError``."""
     try:
         yield from _read_csv_text(path)
+    except PermissionError:
+        raise SourceError(f"no hay permiso para leer {path}") from None
     except UnicodeDecodeError:
         line = _first_undecodable_line(path)
         raise SourceError(
@@ -130,14 +140,28 @@ def _read_csv_text(path: Path) -> Iterator:
         first = f.readline()
         f.seek(0)
         delimiter = ";" if first.count(";") > first.count(",") else ","
+        if csv.field_size_limit() < CSV_FIELD_CEILING:
+            csv.field_size_limit(CSV_FIELD_CEILING)  # process-wide: the module has no other way
         reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error:
+            header = None
         if not header:
-            raise SourceError(f"{path.name} está vacío")
+            raise SourceError(f"{path.name} está vacío o su cabecera no se puede leer")
         yield header
         names = [_normalize(c) for c in header]
         last_line = reader.line_num
-        for fields in reader:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # a field past the ceiling: the reader goes on at the next line
+                line, last_line = last_line + 1, reader.line_num
+                problem = f"tiene un campo de más de {CSV_FIELD_CEILING:,} caracteres"
+                yield SourceRow(line, {}, problem)
+                continue
             line, last_line = last_line + 1, reader.line_num
             if all(not field.strip() for field in fields):
                 continue  # an empty line, or one of only separators (Excel's ';;;;;')

@@ -1,6 +1,7 @@
 import typer
 from typer.testing import CliRunner
 
+from erp_core import db
 from erp_core.importer.cli import import_sales
 from tests.factories import build_chain
 from tests.importer.files import line, read_csv, table_counts, write_csv
@@ -64,3 +65,70 @@ def test_supplier_ruc_needs_create_missing_and_a_valid_ruc(monkeypatch, tmp_path
     invalid = run(nowhere, monkeypatch, path, "--create-missing", "--supplier-ruc", "20100000018")
     assert invalid.exit_code == 2
     assert "«20100000018» no es un RUC válido" in invalid.output
+
+
+def test_a_nul_byte_and_a_huge_field_are_rejected_rows_and_the_rest_loads(
+    conn, db_url, monkeypatch, tmp_path
+):
+    """Both ended in a traceback (Postgres refuses NUL; the csv module a field over 131,072
+    characters), and with --reject-file nothing loaded and no reject file was written."""
+    build_chain(conn)
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "2", "11.80", "A", unit_cost="5"),
+        line("2026-03-10 10:00", "0001", "SKU\x000002", "1", "11.80", "B", unit_cost="5"),
+        line("2026-03-10 11:00", "0001", "SKU0003", "1", "11.80", "X" * 200_000, unit_cost="5"),
+        line("2026-03-10 12:00", "0002", "SKU0001", "1", "11.80", "C", unit_cost="5"),
+    ])  # fmt: skip
+    all_or_nothing = run(db_url, monkeypatch, path, "--opening-stock")
+    assert all_or_nothing.exit_code == 1, all_or_nothing.output
+    assert "línea 3  sku='SKU\\x000002': contiene un carácter nulo" in all_or_nothing.output
+    assert "línea 4  ticket='" + "X" * 40 + "…' (200,000 caracteres): es demasiado largo" in (
+        all_or_nothing.output
+    )
+    assert "X" * 100 not in all_or_nothing.output
+    rejects = tmp_path / "rechazos.csv"
+    result = run(db_url, monkeypatch, path, "--opening-stock", "--reject-file", rejects)
+    assert result.exit_code == 0, result.output
+    assert conn.execute("select count(*) from sales").fetchone()[0] == 2  # tickets A and C
+    rows = read_csv(rejects)
+    assert [r["line_number"] for r in rows] == ["3", "4"]
+    assert "carácter nulo" in rows[0]["reason"] and "200,000 caracteres" in rows[1]["reason"]
+
+
+def test_a_folder_given_as_the_file_is_named_a_folder(pg_server, monkeypatch, tmp_path):
+    (tmp_path / "ventas.csv").mkdir()
+    result = run(pg_server, monkeypatch, tmp_path / "ventas.csv")
+    assert result.exit_code == 1
+    assert "es una carpeta: indique un archivo CSV o Parquet" in result.output
+    assert "no existe" not in result.output
+
+
+def test_an_unmigrated_database_is_one_spanish_line(pg_server, monkeypatch, tmp_path):
+    url = db.create_database(pg_server, prefix="innovalogix_test_empty")
+    try:
+        result = run(url, monkeypatch, three_tickets(tmp_path / "ventas.csv"))
+        assert result.exit_code == 1
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "no tiene el esquema de InnovaLogix" in result.output
+        assert "innovalogix db upgrade" in result.output
+    finally:
+        db.drop_database(pg_server, url)
+
+
+def test_an_invalid_pii_key_during_an_import_is_one_spanish_line(
+    conn, db_url, monkeypatch, tmp_path
+):
+    build_chain(conn)
+    path = write_csv(tmp_path / "ventas.csv", [
+        line("2026-03-10 09:00", "0001", "SKU0001", "2", "11.80", "A", unit_cost="5",
+             customer_doc="40000001"),
+    ])  # fmt: skip
+    monkeypatch.setenv("INNOVALOGIX_PII_KEY", "not-base64-and-a-secret")
+    result = run(db_url, monkeypatch, path, "--opening-stock")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Clave de cifrado inválida: INNOVALOGIX_PII_KEY debe ser base64 de exactamente 32" in (
+        " ".join(result.output.split())
+    )
+    assert "not-base64-and-a-secret" not in result.output
+    assert conn.execute("select count(*) from sales").fetchone()[0] == 0

@@ -161,3 +161,49 @@ def test_values_parsed_once_per_text_keep_what_each_row_wrote():
     for line in (4, 5):  # a refused text is refused every time it comes back
         (rejection,) = parse(line=line, date="10/03/2026")
         assert (rejection.line, rejection.field) == (line, "date")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("unit_price", "1_1.80", "no es un número"),  # Decimal() reads it as 11.80
+        ("quantity", "1_000", "no es un número"),
+        ("quantity", "١٢", "no es un número"),  # Arabic-Indic digits, which Decimal() takes
+        ("unit_price", "١١.٨٠", "no es un número"),
+        ("unit_cost", "5,2e2", "no es un número"),
+        ("unit_price", " 11.80 ", None),  # spaces around a value are trimmed, as documented
+        ("date", "20261112", "no es una fecha ISO"),  # fromisoformat() takes these two
+        ("date", "2026-W46-4", "no es una fecha ISO"),
+        ("date", "٢٠٢٦-٠٣-١٠", "no es una fecha ISO"),
+        ("store", "١٢٣٤", "4 dígitos"),
+    ],
+)
+def test_only_what_the_documentation_describes_is_parsed(field, value, reason):
+    parsed = parse(**{field: value})
+    if reason is None:
+        assert isinstance(parsed, ImportLine)
+        return
+    (rejection,) = parsed
+    assert (rejection.field, rejection.value) == (field, value)
+    assert reason in rejection.reason
+
+
+def test_a_date_alone_is_placed_at_noon_in_lima():
+    assert parse(date="2026-11-12").sold_at == dt.datetime(2026, 11, 12, 12, 0, tzinfo=LIMA)
+
+
+@pytest.mark.parametrize("field", ["sku", "ticket", "store", "customer_doc", "payment_method"])
+def test_a_nul_character_is_rejected_by_field_before_it_reaches_a_query(field):
+    (rejection,) = parse(**{field: "SKU\x000001"})
+    assert rejection.field == field
+    assert "carácter nulo" in rejection.reason
+    assert "\\x00" in rejection.message()
+
+
+def test_a_value_too_long_is_rejected_and_shown_cut_short():
+    (rejection,) = parse(sku="X" * 5000)
+    assert (rejection.field, len(rejection.value)) == ("sku", 5000)
+    assert rejection.reason == "es demasiado largo: 5,000 caracteres (máximo 1,000)"
+    message = rejection.message()
+    assert len(message) < 200
+    assert message.startswith("sku='" + "X" * 40 + "…' (5,000 caracteres): ")
