@@ -142,10 +142,11 @@ def demand_class(y: np.ndarray) -> np.ndarray:
     count = positive.sum(axis=1)
     seen = (~np.isnan(y)).sum(axis=1)
     adi = np.where(count > 0, seen / np.maximum(count, 1), np.inf)
-    sizes = np.where(positive, y, np.nan)
+    sizes = np.where(positive, y, 0.0)
     with np.errstate(all="ignore"):
-        mean = np.nanmean(sizes, axis=1)
-        cv2 = np.nan_to_num((np.nanstd(sizes, axis=1) / mean) ** 2, nan=0.0)
+        mean = sizes.sum(axis=1) / np.maximum(count, 1)
+        spread = (np.where(positive, y - mean[:, None], 0.0) ** 2).sum(axis=1)
+        cv2 = np.nan_to_num(spread / np.maximum(count, 1) / mean**2, nan=0.0)
     out = np.where(adi < 1.32, np.where(cv2 < 0.49, "smooth", "erratic"),
                    np.where(cv2 < 0.49, "intermittent", "lumpy"))  # fmt: skip
     return np.where(count == 0, "zero", out)
