@@ -149,3 +149,46 @@
             and {% endfor -%}
             {{ left }}.{{ left_date }} >= {{ alias }}.{{ right_date }}
 {%- endmacro %}
+
+
+{# The business date in Lima of an instant (timestamp with time zone). #}
+{% macro lima_date(timestamp_expr) -%}
+    cast(({{ timestamp_expr }}) at time zone 'America/Lima' as date)
+{%- endmacro %}
+
+
+{#
+    When the warehouse's copy of the core was read: the data are complete up to this instant.
+    DuckDB: the latest load of the extract (`pipeline_meta.extract_loads`, written in the
+    extract's transaction, the moment it read the core), null where no extract ran (a raw
+    schema copied by other means). Postgres: the raw views read the core live, so the build's
+    own time. `extract_watermark_source()` names which.
+#}
+{% macro extract_watermark_at() -%}
+    {{ return(adapter.dispatch('extract_watermark_at', 'innovalogix')()) }}
+{%- endmacro %}
+
+{% macro default__extract_watermark_at() -%}
+    current_timestamp
+{%- endmacro %}
+
+{% macro duckdb__extract_watermark_at() -%}
+    {%- set log = adapter.get_relation(database=this.database, schema='pipeline_meta', identifier='extract_loads') if execute else none -%}
+    {%- if log is not none -%}
+        (select max(loaded_at) from {{ log }})
+    {%- else -%}
+        cast(null as timestamp with time zone)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro extract_watermark_source() -%}
+    {{ return(adapter.dispatch('extract_watermark_source', 'innovalogix')()) }}
+{%- endmacro %}
+
+{% macro default__extract_watermark_source() -%}
+    'live'
+{%- endmacro %}
+
+{% macro duckdb__extract_watermark_source() -%}
+    'extract'
+{%- endmacro %}

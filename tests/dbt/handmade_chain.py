@@ -167,6 +167,11 @@ class HandmadeChain:
             "promotions", "promotion_id", name="Leche 10 %", product_id=ids["milk"],
             store_id=ids["lima"], discount_pct=D("10"), starts_on=day(1), ends_on=day(2),
         )  # fmt: skip
+        # Planned after the history: soda 20 % off in every store, 9-12 October.
+        ids["soda_promo"] = self.insert(
+            "promotions", "promotion_id", name="Gaseosa 20 %", product_id=ids["soda"],
+            store_id=None, discount_pct=D("20"), starts_on=day(9), ends_on=day(12),
+        )  # fmt: skip
         for key, doc_type, consent, blocked, business in [
             ("ana", "1", True, False, False),  # DNI, consented to marketing
             ("bodega", "6", False, False, True),  # RUC 20, a business buying with factura
@@ -184,12 +189,26 @@ class HandmadeChain:
 
     # -- operations -----------------------------------------------------------------------
 
-    def receive(self, on: dt.date, store: str, supplier: str, lines) -> None:
+    def order(self, name: str, ordered: dt.date, expected: dt.date, store: str, supplier: str,
+              lines, status: str = "received") -> None:  # fmt: skip
+        """A purchase order; its receipts name it with ``receive(..., order=name)``."""
+        self.ids[name] = self.insert(
+            "purchase_orders", "purchase_order_id", supplier_id=self.ids[supplier],
+            store_id=self.ids[store], ordered_on=ordered, expected_on=expected, status=status,
+        )  # fmt: skip
+        for product, qty, cost in lines:
+            self.insert(
+                "purchase_order_lines", purchase_order_id=self.ids[name],
+                product_id=self.ids[product], quantity=D(qty), unit_cost=D(cost),
+            )  # fmt: skip
+
+    def receive(self, on: dt.date, store: str, supplier: str, lines, order=None) -> None:
         at = self.at(on)
         number = self.next_number("EG01")
         receipt_id = self.insert(
             "goods_receipts", "goods_receipt_id", supplier_id=self.ids[supplier],
             store_id=self.ids[store], received_at=at, receipt_date=on, serie="EG01", number=number,
+            purchase_order_id=self.ids[order] if order else None,
         )  # fmt: skip
         for product, qty, cost in lines:
             self.insert(
@@ -338,10 +357,21 @@ def load_first_batch(conn: psycopg.Connection, chain: HandmadeChain | None = Non
     master data, written here unless ``chain`` already holds it)."""
     chain = chain or load_master_data(conn)
     with conn.transaction():
+        # Orders: the warehouse's fresh goods (ordered 27/09, due 30/09, 50 of 60 milks came);
+        # Arequipa's soda (ordered 28/09, due 1/10, 30 of 40 came, still open); Lima's soda
+        # (ordered 1/10, due 3/10); water and soda for the warehouse (5/10, nothing came yet).
+        chain.order("po_fresh", day(-3), day(0), "wh", "sup_fresh",
+                    [("milk", 60, "3.00"), ("apple", 40, "1.20")])  # fmt: skip
+        chain.order("po_aqp", day(-2), day(1), "aqp", "sup_drinks", [("soda", 40, "2.10")],
+                    status="open")  # fmt: skip
+        chain.order("po_lima", day(1), day(3), "lima", "sup_drinks", [("soda", 20, "2.30")])
+        chain.order("po_wh", day(5), day(9), "wh", "sup_drinks",
+                    [("water", 24, "0.50"), ("soda", 50, "2.00")], status="open")  # fmt: skip
         # Day 1: the warehouse and Arequipa receive; Lima is stocked from the warehouse.
         chain.receive(day(1), "wh", "sup_drinks", [("soda", 100, "2.00"), ("water", 30, "0.50")])
-        chain.receive(day(1), "wh", "sup_fresh", [("milk", 50, "3.00"), ("apple", 40, "1.20")])
-        chain.receive(day(1), "aqp", "sup_drinks", [("soda", 30, "2.10")])
+        chain.receive(day(1), "wh", "sup_fresh", [("milk", 50, "3.00"), ("apple", 40, "1.20")],
+                      order="po_fresh")  # fmt: skip
+        chain.receive(day(1), "aqp", "sup_drinks", [("soda", 30, "2.10")], order="po_aqp")
         chain.transfer(day(1), "wh", "lima", [("soda", 40), ("milk", 20), ("apple", 20)])
         # Day 2: three tickets; milk on promotion in Lima (10 % off).
         chain.sell("s1", day(2), "lima", "03", [("soda", 3, None), ("apple", 2, None)],
@@ -351,7 +381,7 @@ def load_first_batch(conn: psycopg.Connection, chain: HandmadeChain | None = Non
         chain.sell("s3", day(2), "aqp", "01", [("soda", 10, None)], [("transfer", "35.40")],
                    customer="bodega")  # fmt: skip
         # Day 3: Lima receives soda at a higher cost (new weighted average), then sells.
-        chain.receive(day(3), "lima", "sup_drinks", [("soda", 20, "2.30")])
+        chain.receive(day(3), "lima", "sup_drinks", [("soda", 20, "2.30")], order="po_lima")
         chain.sell("s4", day(3), "lima", "03", [("soda", 5, None)],
                    [("card", "10.00"), ("cash", "7.70")], customer="beto")  # fmt: skip
         # Day 4: a soda comes back, a milk is spoiled, the rest of the milk sells out.

@@ -169,3 +169,74 @@ def test_docs_generate_documents_every_model(demo):
         if column.lower() not in {c.lower() for c in m["columns"]}
     ]
     assert undocumented_columns == []
+
+
+def test_delisted_products_are_never_out_of_stock_after_their_delisting(demo):
+    delisted = dict(
+        demo.duck_rows(
+            "select sku, delisted_date from marts.dim_product where delisted_date is not null"
+        )
+    )
+    assert set(delisted) == set(demo.truth["products"]["delisted"])
+    assert delisted  # the small chain delists some products
+    [(after, empty_after, stockouts_after, stockouts_before)] = demo.duck_rows(
+        "select count(*) filter (where not d.is_listed), "
+        "count(*) filter (where not d.is_listed and d.stock_on_hand_qty = 0), "
+        "count(*) filter (where d.is_stockout and d.date_day >= p.delisted_date), "
+        "count(*) filter (where d.is_stockout and d.date_day < p.delisted_date) "
+        "from marts.fct_inventory_daily d join marts.dim_product p using (product_id) "
+        "where p.delisted_date is not null"
+    )
+    # Their shelves empty after the delisting (no more replenishment): not stockouts.
+    assert after > 0 and empty_after > 0
+    assert stockouts_after == 0
+    assert stockouts_before >= 0
+    [(not_listed_elsewhere,)] = demo.duck_rows(
+        "select count(*) from marts.fct_inventory_daily d join marts.dim_product p "
+        "using (product_id) where not d.is_listed and p.delisted_date is null "
+        "and (p.listed_date is null or d.date_day >= p.listed_date)"
+    )
+    assert not_listed_elsewhere == 0
+
+
+def test_price_calendar_matches_the_demos_sale_lines(demo):
+    """Every sale line on a listed day is priced as its calendar row says; delisted products'
+    clearance sales fall outside the calendar."""
+    sql = (
+        "select count(*), count(c.date_day), count(case when "
+        "c.regular_price_pen = l.list_price_pen and c.effective_price_pen = l.unit_price_pen "
+        "and coalesce(c.promotion_id, 0) = coalesce(l.promotion_id, 0) then 1 end) "
+        "from staging.stg_erp__sale_lines l join marts.dim_product p using (product_id) "
+        "left join marts.fct_price_calendar c on c.product_id = l.product_id "
+        "and c.store_id = l.store_id and c.date_day = l.sale_date "
+        "where (p.delisted_date is null or l.sale_date < p.delisted_date)"
+    )
+    for rows in demo.both(sql):
+        [(lines, found, equal)] = rows
+        assert lines > 1000
+        assert found == equal == lines
+
+
+def test_future_price_calendar_holds_the_demos_planned_promotions(demo):
+    planned = demo.truth["promotion_uplift"]["planned_promotions"]
+    [(start, end)] = demo.duck_rows(
+        "select min(date_day), max(date_day) from marts.fct_price_calendar_future"
+    )
+    assert start == END_DATE + dt.timedelta(days=1)
+    assert end == END_DATE - dt.timedelta(days=1) + dt.timedelta(days=56)
+    rows = demo.duck_rows(
+        "select c.promotion_id, p.sku, min(c.date_day), max(c.date_day), "
+        "count(distinct c.store_id), min(c.discount_pct) from marts.fct_price_calendar_future c "
+        "join marts.dim_product p using (product_id) where c.is_promotion group by 1, 2"
+    )
+    stores = demo.duck_rows("select count(*) from marts.dim_store where not is_warehouse")[0][0]
+    expected = set()
+    for promo in planned:
+        first = dt.date.fromisoformat(promo["starts_on"])
+        last = min(dt.date.fromisoformat(promo["ends_on"]), end)
+        if first <= end:
+            covered = 1 if promo["store"] else stores
+            pct = Decimal(promo["discount_pct"])
+            expected.add((promo["promotion_id"], promo["sku"], first, last, covered, pct))
+    assert expected
+    assert set(rows) == expected

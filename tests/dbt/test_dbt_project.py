@@ -49,6 +49,7 @@ INCREMENTAL_MODELS = (
     "fct_inventory_movements",
     "fct_inventory_daily",
     "fct_customer_transactions",
+    "fct_price_calendar",
 )
 AS_OF = day(7)
 
@@ -494,3 +495,190 @@ def test_windowed_tests_check_only_the_days_from_the_window_start(warehouses, tm
         "assert_sale_header_totals_equal_sum_of_lines",
         "assert_kardex_running_balance_equals_cumulative_movements",
     }
+
+
+# -- prices and promotions ----------------------------------------------------------------
+
+
+def test_price_calendar_holds_the_price_of_every_sale_line(warehouses):
+    """Every sale line's list price, unit price and promotion are its day's calendar row."""
+    sql = (
+        "select count(*), count(c.date_day), "
+        "count(case when c.regular_price_pen = l.list_price_pen "
+        "and c.effective_price_pen = l.unit_price_pen "
+        "and coalesce(c.promotion_id, 0) = coalesce(l.promotion_id, 0) then 1 end) "
+        "from staging.stg_erp__sale_lines l left join marts.fct_price_calendar c "
+        "on c.product_id = l.product_id and c.store_id = l.store_id and c.date_day = l.sale_date"
+    )
+    for rows in warehouses.both(sql):
+        assert rows == [(9, 9, 9)]
+
+
+def test_price_calendar_by_hand(warehouses):
+    # Milk in Lima: 10 % off on the 1st and 2nd (4.72 -> 4.25), sold on the 2nd, 4th and 7th
+    # at 4.72. Soda first sells on the 2nd: the 1st carries its price back. Water never sells:
+    # today's list price. Arequipa's milk has no promotion.
+    sql = (
+        "select p.sku, s.store_code, c.date_day, c.regular_price_pen, c.effective_price_pen, "
+        "c.discount_pct, c.is_promotion, c.regular_price_source from marts.fct_price_calendar c "
+        "join marts.dim_product p using (product_id) join marts.dim_store s using (store_id) "
+        "where (p.sku = 'LEC-1L' and c.date_day <= date '2026-10-03') "
+        "or (p.sku in ('GAS-500', 'AGU-625') and c.date_day = date '2026-10-01' "
+        "and s.store_code = '0001') order by 1, 2, 3"
+    )
+    p = Decimal
+    expected = [
+        ("AGU-625", "0001", day(1), p("1.18"), p("1.18"), p("0.00"), False, "list_price"),
+        ("GAS-500", "0001", day(1), p("3.54"), p("3.54"), p("0.00"), False, "carried_back"),
+        ("LEC-1L", "0001", day(1), p("4.72"), p("4.25"), p("10.00"), True, "carried_back"),
+        ("LEC-1L", "0001", day(2), p("4.72"), p("4.25"), p("10.00"), True, "sale_lines"),
+        ("LEC-1L", "0001", day(3), p("4.72"), p("4.72"), p("0.00"), False, "carried_forward"),
+        ("LEC-1L", "0002", day(1), p("4.72"), p("4.72"), p("0.00"), False, "carried_back"),
+        ("LEC-1L", "0002", day(2), p("4.72"), p("4.72"), p("0.00"), False, "sale_lines"),
+        ("LEC-1L", "0002", day(3), p("4.72"), p("4.72"), p("0.00"), False, "carried_forward"),
+    ]
+    for rows in warehouses.both(sql):
+        assert rows == expected
+    # 4 products x 2 selling stores (never the warehouse) x 7 days of history
+    for rows in warehouses.both(
+        "select count(*), min(date_day), max(date_day), bool_or(is_future) "
+        "from marts.fct_price_calendar"
+    ):
+        assert rows == [(56, day(1), day(7), False)]
+
+
+def test_future_price_calendar_holds_the_planned_promotion(warehouses):
+    # Soda is planned 20 % off in every store from the 9th to the 12th: 3.54 -> 2.83. On DuckDB
+    # the core was read (as far as the warehouse knows) at the last operation, on the 7th: the
+    # horizon runs 56 days from the last complete day, the 6th.
+    soda_promo = warehouses.chain.ids["soda_promo"]
+    sql = (
+        "select c.date_day, count(*), min(c.effective_price_pen), max(c.effective_price_pen), "
+        "min(c.promotion_id), bool_and(c.is_future) from marts.fct_price_calendar_future c "
+        "join marts.dim_product p using (product_id) where p.sku = 'GAS-500' "
+        "and c.date_day between date '2026-10-08' and date '2026-10-13' group by 1 order by 1"
+    )
+    p = Decimal
+    plain = (2, p("3.54"), p("3.54"), None, True)
+    promoted = (2, p("2.83"), p("2.83"), soda_promo, True)
+    expected = [(day(8), *plain)] + [(day(n), *promoted) for n in range(9, 13)]
+    expected += [(day(13), *plain)]
+    for rows in warehouses.both(sql):
+        assert rows == expected
+    span = "select min(date_day), max(date_day), count(*) from marts.fct_price_calendar_future"
+    last_complete = day(6)
+    assert warehouses.duck_rows(span) == [
+        (day(8), last_complete + dt.timedelta(days=56), 4 * 2 * (56 - 1))
+    ]
+    status = "select promotion_id, promotion_status from marts.dim_promotion order by 1"
+    for rows in warehouses.both(status):
+        assert rows == [(warehouses.chain.ids["milk_promo"], "finished"), (soda_promo, "planned")]
+
+
+# -- which days are complete --------------------------------------------------------------
+
+
+def test_the_latest_day_is_flagged_partial(warehouses):
+    """On DuckDB without an extract log the last operation (10:1x in Lima on the 7th) is the
+    watermark: the 7th is still under way, the 6th is the last complete day."""
+    sql = (
+        "select s.store_code, c.last_sale_date, c.latest_data_date, c.watermark_source, "
+        "c.watermark_date, c.last_complete_date, c.is_latest_day_partial, "
+        "c.forecast_start_date, c.forecast_end_date from marts.mart_data_completeness c "
+        "join marts.dim_store s using (store_id) order by 1"
+    )
+    horizon = (day(7), day(6) + dt.timedelta(days=56))
+    assert warehouses.duck_rows(sql) == [
+        ("0001", day(7), day(7), "latest_operation", day(7), day(6), True, *horizon),
+        ("0002", day(5), day(7), "latest_operation", day(7), day(6), True, *horizon),
+        ("0003", None, day(7), "latest_operation", day(7), day(6), True, *horizon),
+    ]
+    # Postgres reads the core live: October ended long before the build, so the 7th is whole.
+    assert warehouses.pg_rows(
+        "select distinct watermark_source, last_complete_date, is_latest_day_partial "
+        "from marts.mart_data_completeness"
+    ) == [("live", day(7), False)]
+
+
+# -- purchasing ---------------------------------------------------------------------------
+
+
+def test_purchase_order_lines_reconcile_with_their_receipts(warehouses):
+    # Worked by hand from the orders of handmade_chain.load_first_batch: open = ordered -
+    # received while the order is open; lead time = first receipt - order date.
+    sql = (
+        "select p.sku, s.store_code, l.purchase_order_status, l.ordered_date, "
+        "l.first_receipt_date, l.ordered_qty, l.received_qty, l.unreceived_qty, l.open_qty, "
+        "l.lead_time_days, l.delay_days, l.is_late, l.fill_rate "
+        "from marts.fct_purchase_order_lines l join marts.dim_product p using (product_id) "
+        "join marts.dim_store s using (store_id) order by l.purchase_order_line_id"
+    )
+    q = Decimal
+    expected = [
+        ("LEC-1L", "0003", "received", day(-3), day(1), q(60), q(50), q(10), q(0), 4, 1, True,
+         q("0.8333")),
+        ("MAN-KG", "0003", "received", day(-3), day(1), q(40), q(40), q(0), q(0), 4, 1, True,
+         q("1.0000")),
+        ("GAS-500", "0002", "open", day(-2), day(1), q(40), q(30), q(10), q(10), 3, 0, False,
+         q("0.7500")),
+        ("GAS-500", "0001", "received", day(1), day(3), q(20), q(20), q(0), q(0), 2, 0, False,
+         q("1.0000")),
+        ("AGU-625", "0003", "open", day(5), None, q(24), q(0), q(24), q(24), None, None, None,
+         None),
+        ("GAS-500", "0003", "open", day(5), None, q(50), q(0), q(50), q(50), None, None, None,
+         None),
+    ]  # fmt: skip
+    for rows in warehouses.both(sql):
+        assert rows == expected
+
+
+def test_product_supplier_figures(warehouses):
+    # Soda: three lines, two received (lead 3 and 2 days), 50 of the 60 units of the lines
+    # received or closed came, 10 + 50 still open; pack and per-line minimum: the defaults.
+    sql = (
+        "select sku, pack_size, min_order_qty, supplier_lead_time_days, order_lines_count, "
+        "received_lines_count, mean_lead_time_days, max_lead_time_days, fill_rate, open_qty "
+        "from marts.dim_product_supplier order by sku"
+    )
+    q = Decimal
+    expected = [
+        ("AGU-625", 1, 1, 7, 1, 0, None, None, None, q(24)),
+        ("GAS-500", 1, 1, 7, 3, 2, q("2.50"), 3, q("0.8333"), q(60)),
+        ("LEC-1L", 1, 1, 7, 1, 1, q("4.00"), 4, q("0.8333"), q(0)),
+        ("MAN-KG", 1, 1, 7, 1, 1, q("4.00"), 4, q("1.0000"), q(0)),
+    ]
+    for rows in warehouses.both(sql):
+        assert rows == expected
+
+
+# -- the retail calendar is the generator's ------------------------------------------------
+
+
+def test_dim_date_event_flags_are_the_generators_windows(warehouses):
+    """Every event window the demo generator plants is its dim_date flag, day by day, over
+    every year of the calendar (2020-2030), and no other day carries the flag."""
+    from erp_core.demo.calendar import EVENTS
+    from erp_core.retail_calendar import EVENT_FLAGS, event_days
+
+    assert {event.name for event in EVENTS} == set(EVENT_FLAGS)
+    for event in EVENTS:
+        flag = EVENT_FLAGS[event.name]
+        planted = {
+            first + dt.timedelta(days=i)
+            for year in range(2020, 2031)
+            for first, last in event.windows(year)
+            for i in range((last - first).days + 1)
+        }
+        assert planted == {d for year in range(2020, 2031) for d in event_days(event.name, year)}
+        sql = f"select date_day from marts.dim_date where {flag}"
+        flagged = {row[0] for row in warehouses.duck_rows(sql)}
+        assert flagged == planted, event.name
+    black_friday = warehouses.duck_rows(
+        "select date_day from marts.dim_date where is_black_friday and year = 2026"
+    )
+    assert black_friday == [(dt.date(2026, 11, d),) for d in (27, 28, 29, 30)]
+    navidad_previa = warehouses.duck_rows(
+        "select min(date_day), max(date_day), count(*) from marts.dim_date "
+        "where is_navidad_previa and year = 2026"
+    )
+    assert navidad_previa == [(dt.date(2026, 11, 15), dt.date(2026, 11, 30), 16)]

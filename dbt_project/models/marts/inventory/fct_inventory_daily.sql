@@ -9,8 +9,8 @@
 {#
     Stock on hand and its value per product × store × day, from the day of the pair's first
     kardex movement to the last day the kardex holds (the warehouse's as-of date). Days without
-    movements carry the previous closing balance forward. A stockout day is a day that closes
-    with nothing on hand (see docs/DECISIONLOG.md).
+    movements carry the previous closing balance forward. A stockout day is a day the product is
+    listed (launched, not delisted) that closes with nothing on hand (see docs/DECISIONLOG.md).
 
     Incremental: re-builds the trailing `incremental_lookback_days` up to the as-of date; the
     balance entering the window comes from the ledger itself, never from this table.
@@ -30,6 +30,12 @@ daily_movements as not materialized (
 calendar as (
 
     select date_day from {{ ref('dim_date') }}
+
+),
+
+products as (
+
+    select product_id, listed_date, delisted_date from {{ ref('stg_erp__products') }}
 
 ),
 
@@ -141,13 +147,17 @@ last_movements as (
 
 ),
 
-{#- The day's own flows only on days with a movement; the balance on every day. #}
+{#- The day's own flows only on days with a movement; the balance on every day; whether the
+    product was listed that day (launched, not yet delisted). #}
 balances as (
 
     select
-        date_day,
-        product_id,
-        store_id,
+        last_movements.date_day,
+        last_movements.product_id,
+        last_movements.store_id,
+        (products.listed_date is null or last_movements.date_day >= products.listed_date)
+        and (products.delisted_date is null or last_movements.date_day < products.delisted_date)
+            as is_listed,
         coalesce(movement_date = date_day, false) as has_movement,
         case when movement_date = date_day then opening_qty end as opening_qty,
         case when movement_date = date_day then in_qty end as in_qty,
@@ -158,6 +168,8 @@ balances as (
         closing_unit_cost_pen as unit_cost_pen,
         closing_value_pen as stock_value_pen
     from last_movements
+    inner join products
+        on last_movements.product_id = products.product_id
 
 ),
 
@@ -175,8 +187,10 @@ final as (
         cast(unit_cost_pen as numeric(18, 6)) as unit_cost_pen,
         cast(stock_value_pen as numeric(14, 2)) as stock_value_pen,
         has_movement,
-        stock_on_hand_qty <= 0 as is_stockout,
-        coalesce(opening_qty <= 0 or min_balance_qty <= 0, stock_on_hand_qty <= 0)
+        is_listed,
+        is_listed and stock_on_hand_qty <= 0 as is_stockout,
+        is_listed
+        and coalesce(opening_qty <= 0 or min_balance_qty <= 0, stock_on_hand_qty <= 0)
             as has_stockout_during_day
     from balances
 

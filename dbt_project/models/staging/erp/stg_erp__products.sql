@@ -20,7 +20,10 @@ renamed as (
         cast(igv_affectation as varchar) as igv_affectation,
         cast(pack_size as integer) as pack_size,
         cast(is_active as boolean) as is_active,
-        cast(created_at as timestamp with time zone) as created_at
+        cast(created_at as timestamp with time zone) as created_at,
+        cast(listed_on as date) as listed_date,
+        cast(delisted_on as date) as delisted_date,
+        cast(min_order_qty as integer) as min_order_qty
 
     from source
 
