@@ -72,3 +72,30 @@ def db_url(pg_server, template_db) -> str:
 def conn(db_url):
     with psycopg.connect(db_url) as connection:
         yield connection
+
+
+def _shared_tmp_dir(tmp_path_factory, worker_id: str):
+    """A folder all xdist workers of this session share (the session's base temp folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(pg_server, template_db, tmp_path_factory, worker_id):
+    """A small demo chain run through the real pipeline once per session (tests/demo_warehouse)."""
+    from tests.demo_warehouse import shared_demo_warehouse
+
+    return shared_demo_warehouse(
+        pg_server, template_db, _shared_tmp_dir(tmp_path_factory, worker_id)
+    )
+
+
+def pytest_sessionfinish(session):
+    """Drop the shared demo chain's database once every worker is done (controller only)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    import json
+
+    marker = session.config._tmp_path_factory.getbasetemp() / "demo_warehouse.json"
+    if marker.exists():
+        db.drop_database(db.server_url(), json.loads(marker.read_text())["core_url"])
