@@ -95,8 +95,7 @@ def tsb(y: np.ndarray, horizon: int) -> np.ndarray:
 
 
 def _ses(values: np.ndarray) -> np.ndarray:
-    level = np.nanmean(np.where(np.isnan(values[:, :1]), np.nan, values[:, :1]), axis=1)
-    level = np.nan_to_num(level, nan=0.0)
+    level = np.nan_to_num(values[:, 0], nan=0.0)
     for t in range(values.shape[1]):
         col = values[:, t]
         level = np.where(np.isnan(col), level, level + ALPHA * (col - level))
