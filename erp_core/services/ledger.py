@@ -2,7 +2,10 @@
 
 Every stock movement of every service but the sale goes through here, so the rules live in one
 place: balances are locked in product order (no deadlocks between operations on the same
-products), stock never goes negative, and each kardex row carries the running balance after it.
+products), stock never goes negative, each kardex row carries the running balance after it, a
+movement is never dated in a closed month (``services/periods.py``) nor on a day before the
+latest movement of its product in its store (the kardex is kept in date order: the balance a
+movement leaves is then the balance at its date, and no later row needs re-valuing).
 A sale values its lines in the database (``post_sale``, migration 0005), with the same rules
 restated in SQL and kept equal by tests/services/test_sale_arithmetic_in_sql.py.
 """
@@ -17,7 +20,22 @@ import psycopg
 
 from erp_core.domain import kardex
 from erp_core.domain.kardex import Balance, InsufficientStock, Movement
+from erp_core.services.errors import OutOfDateOrder
+from erp_core.services.periods import hold_open
 from erp_core.timeutil import business_date
+
+
+def latest_movement(conn: psycopg.Connection, store_id: int, product_id: int, day: dt.date) -> dict:
+    """The last kardex row of a product in a store on ``day``, as ``OutOfDateOrder`` names it."""
+    row = conn.execute(
+        "select operation_type, doc_type, serie, number from kardex "
+        "where store_id = %s and product_id = %s and movement_date = %s "
+        "order by kardex_id desc limit 1",
+        (store_id, product_id, day),
+    ).fetchone()
+    operation, doc_type, serie, number = row or ("?", "?", "?", 0)
+    return {"operation": operation, "doc_type": doc_type, "serie": serie, "number": number,
+            "date": day}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,11 +69,19 @@ class StockLedger:
         store_code: str,
         products: dict[int, str],
         moved_at: dt.datetime,
+        field: str = "at",
     ) -> StockLedger:
-        """Lock the balances of ``products`` (id -> SKU) in ``store_id``, creating missing rows."""
+        """Lock the balances of ``products`` (id -> SKU) in ``store_id``, creating missing rows.
+
+        ``moved_at`` (the operation's ``field``) must fall in an open month and on or after the
+        day of each product's latest movement in the store: else ``PeriodClosed`` or
+        ``OutOfDateOrder`` naming that movement.
+        """
+        hold_open(conn, moved_at, field)
         ids = sorted(products)
         query = (
-            "select product_id, quantity, unit_cost, total_value from stock_balances "
+            "select product_id, quantity, unit_cost, total_value, last_movement_at "
+            "from stock_balances "
             "where store_id = %s and product_id = any(%s) order by product_id for update"
         )
         rows = conn.execute(query, (store_id, ids)).fetchall()
@@ -66,8 +92,15 @@ class StockLedger:
                 (ids, store_id),
             )
             rows = conn.execute(query, (store_id, ids)).fetchall()
+        day = business_date(moved_at)
+        for product_id, *_, last in rows:
+            if last is not None and business_date(last) > day:
+                later = latest_movement(conn, store_id, product_id, business_date(last))
+                raise OutOfDateOrder(
+                    field, moved_at.isoformat(), products[product_id], store_code, later
+                )
         ledger = cls(conn, store_id, store_code, moved_at, labels=dict(products))
-        ledger.balances = {pid: Balance(qty, cost, value) for pid, qty, cost, value in rows}
+        ledger.balances = {pid: Balance(qty, cost, value) for pid, qty, cost, value, _ in rows}
         return ledger
 
     def quantity(self, product_id: int) -> Decimal:
@@ -131,8 +164,8 @@ class StockLedger:
             "quantity_in, unit_cost_in, total_in, quantity_out, unit_cost_out, total_out, "
             "balance_quantity, balance_unit_cost, balance_value) "
             f"select * from unnest({arrays})) "
-            "update stock_balances b set quantity = u.q, "
-            "unit_cost = u.c, total_value = u.v, last_movement_at = %(at)s "
+            "update stock_balances b set quantity = u.q, unit_cost = u.c, total_value = u.v, "
+            "last_movement_at = greatest(b.last_movement_at, %(at)s) "
             "from unnest(%(bp)s::bigint[], %(bq)s::numeric[], "
             "%(bc)s::numeric[], %(bv)s::numeric[]) as u(p, q, c, v) "
             "where b.store_id = %(store)s and b.product_id = u.p",

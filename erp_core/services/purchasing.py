@@ -156,7 +156,7 @@ def receive_goods(
             )  # fmt: skip
         ledger = StockLedger.lock(
             conn, store.store_id, store.code,
-            {p.product_id: p.sku for p in products.values()}, received_at,
+            {p.product_id: p.sku for p in products.values()}, received_at, "received_at",
         )  # fmt: skip
         receipt_id = conn.execute(
             "insert into goods_receipts (purchase_order_id, supplier_id, store_id, received_at, "

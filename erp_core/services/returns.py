@@ -87,7 +87,7 @@ def _return(conn: psycopg.Connection, req: ReturnRequest, returned_at: dt.dateti
         raise InvalidInput("returned_at", returned_at.isoformat(), f"is before the sale, {sold_at}")
     sold = _sold_lines(conn, sale_id, sale_date)
     products = {line.product_id: line.sku for line in sold.values()}
-    ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at)
+    ledger = StockLedger.lock(conn, store_id, store_code, products, returned_at, "returned_at")
     serie, number = next_number(conn, store_id, NOTA_CREDITO, return_date, letter=sale_serie[0])
     return_id = conn.execute(
         "insert into returns (sale_id, sale_date, return_date, returned_at, store_id, serie, "

@@ -19,7 +19,13 @@ from erp_core.domain.documents import (
     check_serie,
 )
 from erp_core.services import idempotency
-from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OutOfDateOrder,
+    PeriodClosed,
+)
 from erp_core.services.lookups import positive_amount, positive_quantity, whole_number
 from erp_core.services.moments import missing_partition, moment
 from erp_core.timeutil import business_date
@@ -260,9 +266,20 @@ def _refusal_of(sqlstate: str | None, detail: str | None, req: SaleRequest) -> E
     """The service's error for a refusal's SQLSTATE and JSON detail (post_sale, post_sales)."""
     if sqlstate == "P0002":  # no such serie
         return InvalidInput("serie", req.serie, f"no comprobante serie of type {req.doc_type}")
-    if sqlstate not in ("IL404", "IL409", "IL422"):
+    if sqlstate not in ("IL404", "IL409", "IL422", "IL423", "IL425"):
         return None
     detail = json.loads(detail, parse_float=Decimal)
+    if sqlstate == "IL423":  # a closed month (migration 0016)
+        return PeriodClosed(
+            detail["field"], detail["value"], dt.date.fromisoformat(detail["month"])
+        )
+    if sqlstate == "IL425":  # dated before the latest movement of a product (migration 0016)
+        later = detail["later"] or {"operation": "?", "doc_type": "?", "serie": "?", "number": 0,
+                                    "date": req.sold_at.date().isoformat()}  # fmt: skip
+        later["date"] = dt.date.fromisoformat(later["date"])
+        return OutOfDateOrder(
+            detail["field"], detail["value"], detail["product"], detail["store"], later
+        )
     if sqlstate == "IL404":
         return NotFound(detail["entity"], detail["key"])
     if sqlstate == "IL409":

@@ -51,7 +51,7 @@ def dispatch_transfer(
         products = products_by_sku(conn, [line.sku for line in lines])
         ledger = StockLedger.lock(
             conn, origin.store_id, origin.code,
-            {p.product_id: p.sku for p in products.values()}, dispatched_at,
+            {p.product_id: p.sku for p in products.values()}, dispatched_at, "dispatched_at",
         )  # fmt: skip
         number = _next_guide_number(conn, TRANSFER_SERIE)
         transfer_id = conn.execute(
@@ -125,7 +125,12 @@ def receive_transfer(
             (transfer_id,),
         ).fetchall()
         ledger = StockLedger.lock(
-            conn, store_id, store_code, {pid: sku for pid, sku, _, _ in lines}, received_at
+            conn,
+            store_id,
+            store_code,
+            {pid: sku for pid, sku, _, _ in lines},
+            received_at,
+            "received_at",
         )
         doc = Document(GUIA_REMISION, TRANSFER_SERIE, number, "transfers", transfer_id)
         for product_id, _sku, quantity, cost_amount in lines:
