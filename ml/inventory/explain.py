@@ -11,6 +11,10 @@ def _sums(row) -> str:
         f"demanda {units(row.demand_protection_qty)} en {units(protection)} d "
         f"(plazo {units(row.lead_time_mean_days)} + revisión {units(row.review_period_days)})",
         f"+ seguridad {units(row.safety_stock_qty)}",
+    ]
+    if row.downstream_target_qty:
+        parts.append(f"+ nivel de tiendas {units(row.downstream_target_qty)}")
+    parts += [
         f"− en stock {units(row.on_hand_qty)}",
         f"− en camino {units(row.on_order_qty)}",
     ]

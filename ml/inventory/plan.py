@@ -237,8 +237,9 @@ def _projections(plan, paths, keys, arrivals, stock) -> pd.DataFrame:
 def _warehouse_plan(
     inputs, config, warehouse_id, stores_plan, on_order, arrivals, start, lead_times
 ):
-    """The warehouse buys for the chain: demand summed over the stores, position counting the
-    stores' stock up to their order-up-to levels."""
+    """The warehouse buys for the chain (an echelon policy): its levels are the chain's demand
+    and safety stock plus the stores' order-up-to levels; its position counts the stores' stock
+    up to those levels."""
     chain_forecast, chain_accuracy = _chain_forecast(
         inputs.forecast[inputs.forecast["store_id"] != warehouse_id], inputs.accuracy, warehouse_id
     )
@@ -260,6 +261,8 @@ def _warehouse_plan(
     )
     downstream = stores_plan.assign(held=held).groupby("product_id")["held"].sum()
     items["downstream_qty"] = items["product_id"].map(downstream).fillna(0.0)
+    targets = stores_plan.groupby("product_id")["order_up_to_qty"].sum()
+    items["downstream_target_qty"] = items["product_id"].map(targets).fillna(0.0)
     sent = stores_plan.groupby("product_id")["transfer_in_qty"].sum()
     # What the stores get from the warehouse tonight leaves its shelf but stays in the chain.
     items["downstream_qty"] += items["product_id"].map(sent).fillna(0.0)
@@ -393,6 +396,7 @@ RECOMMENDATION_COLUMNS = [
     "on_hand_qty",
     "on_order_qty",
     "downstream_qty",
+    "downstream_target_qty",
     "transfer_in_qty",
     "transfer_out_qty",
     "inventory_position_qty",

@@ -82,6 +82,7 @@ def round_order(need, pack, minimum) -> np.ndarray:
 
 OPTIONAL_INPUTS = {
     "downstream_qty": 0.0,
+    "downstream_target_qty": 0.0,
     "transfer_in_qty": 0.0,
     "transfer_out_qty": 0.0,
     "purchases": True,
@@ -92,7 +93,9 @@ def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
     """Add the policy's figures to each row of ``items`` (columns: ``POLICY_INPUTS``).
 
     Optional columns: ``downstream_qty`` (stock in the stores a warehouse feeds, counted in its
-    position), ``transfer_in_qty``/``transfer_out_qty`` (moves already decided), ``purchases``
+    position), ``downstream_target_qty`` (the stores' order-up-to levels, which the warehouse's
+    reorder point and order-up-to level add: the stock the stores must hold),
+    ``transfer_in_qty``/``transfer_out_qty`` (moves already decided), ``purchases``
     (False for a store its warehouse replenishes: its need is served by transfers, never ordered).
 
     Adds ``daily_demand_qty, z_score, safety_stock_qty, reorder_point_qty, order_up_to_qty,
@@ -112,8 +115,9 @@ def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
     sigma = out["daily_error_std_qty"].to_numpy(float)
     z = norm.ppf(out["service_level"].to_numpy(float))
     safety = z * np.sqrt(lead * sigma**2 + daily**2 * spread**2)
-    reorder_point = out["demand_lead_qty"].to_numpy(float) + safety
-    order_up_to = out["demand_protection_qty"].to_numpy(float) + safety
+    held_below = out["downstream_target_qty"].to_numpy(float)
+    reorder_point = out["demand_lead_qty"].to_numpy(float) + safety + held_below
+    order_up_to = out["demand_protection_qty"].to_numpy(float) + safety + held_below
     position = (
         out["on_hand_qty"].to_numpy(float)
         + out["on_order_qty"].to_numpy(float)
@@ -146,6 +150,8 @@ def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
     out["unfilled_qty"] = np.where(purchases, 0.0, need)
     out["overstock_qty"] = overstock
     out["overstock_value_pen"] = np.round(overstock * cost, 2)
-    uncovered = np.maximum(out["demand_protection_qty"].to_numpy(float) - position, 0.0)
+    uncovered = np.maximum(
+        out["demand_protection_qty"].to_numpy(float) + held_below - position, 0.0
+    )
     out["margin_at_risk_pen"] = np.round(uncovered * np.maximum(margin, 0.0), 2)
     return out

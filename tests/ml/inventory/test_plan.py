@@ -110,8 +110,13 @@ def test_with_a_warehouse_stores_are_sent_stock_and_the_warehouse_buys_for_the_c
     assert warehouse.safety_stock_qty == pytest.approx(chain_safety, abs=1e-4)
     # Position: 100 on the shelf + 10 in the stores (below their order-up-to) = 110
     assert warehouse.inventory_position_qty == pytest.approx(110)
-    expected = math.ceil((280 + chain_safety - 110) / 12) * 12
-    assert warehouse.order_qty == expected
+    # Its levels add the stores' order-up-to levels (2 × 98.71): the stock the stores must hold
+    store_levels = 2 * (90 + 2.0537489 * math.sqrt(2 * 9))
+    assert warehouse.downstream_target_qty == pytest.approx(store_levels, abs=1e-4)
+    assert warehouse.order_up_to_qty == pytest.approx(280 + chain_safety + store_levels, abs=1e-4)
+    expected = math.ceil((280 + chain_safety + store_levels - 110) / 12) * 12
+    assert warehouse.order_qty == expected == 456
+    assert "+ nivel de tiendas 197.4 − en stock 100" in warehouse.why
 
 
 def test_open_orders_count_as_on_order_and_push_the_stockout_back():
