@@ -132,9 +132,11 @@ def _register_plugins() -> None:
 def _register_core_commands() -> None:
     """Commands of the core's own subpackages, each in the module that owns it."""
     from erp_core.audiences_cli import export_audience_command
+    from erp_core.backup_cli import backup_command, restore_command
     from erp_core.demo.cli import demo_data
     from erp_core.importer.cli import import_sales
     from erp_core.keys_cli import app as keys_app
+    from erp_core.period_cli import app as period_app
 
     app.command("demo-data", help="Genera una cadena peruana de demostración con su historia.")(
         demo_data
@@ -145,6 +147,13 @@ def _register_core_commands() -> None:
         "salvo con --reject-file.",
     )(import_sales)
     app.add_typer(keys_app, name="keys", help="Claves de cifrado de datos personales.")
+    app.add_typer(period_app, name="period", help="Periodos mensuales: cierre y reapertura.")
+    app.command(
+        "backup", help="Copia consistente del núcleo (pg_dump) con su manifiesto verificable."
+    )(backup_command)
+    app.command("restore", help="Restaura una copia en una base de datos vacía y la verifica.")(
+        restore_command
+    )
     app.command(
         "export-audience",
         help="Exporta la audiencia de campaña de uno o más segmentos (CSV y Excel): solo clientes "
