@@ -162,15 +162,17 @@ def ui(
     host: str = typer.Option("127.0.0.1", help="Interfaz en la que escucha."),
 ) -> None:
     """Start the Dagster UI and daemon (``dagster dev``) on this code location."""
-    from pipelines import runner
+    from pipelines import dagster_storage
 
-    home = runner.dagster_home()
+    home = dagster_storage.dagster_home()
     bin_dir = Path(sys.executable).parent
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
         "PATH": os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]),
     }
+    if dagster_storage.uses_postgres(home):
+        env[dagster_storage.PG_URL_ENV] = dagster_storage.default_pg_url()
     command = [
         sys.executable,
         "-m",
@@ -185,3 +187,24 @@ def ui(
     ]
     typer.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home})")
     raise typer.Exit(subprocess.call(command, cwd=PROJECT_ROOT, env=env))
+
+
+@app.command(
+    "migrate-storage",
+    help="Pasa la historia de Dagster (ejecuciones, eventos, estados de schedules y sensores) "
+    "de SQLite a Postgres.",
+)
+def migrate_storage() -> None:
+    """Copy a SQLite Dagster home's runs, events and schedule states into Postgres and switch
+    the home to Postgres (the SQLite files stay, unused)."""
+    from pipelines import dagster_storage
+
+    try:
+        counts = dagster_storage.migrate_sqlite_home()
+    except RuntimeError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Dagster en Postgres: {counts['runs']} ejecuciones, {counts['events']:,} eventos y "
+        f"{counts['states']} estados de schedules y sensores copiados desde SQLite."
+    )

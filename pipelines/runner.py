@@ -1,6 +1,7 @@
 """Run the asset graph in this process, without the UI: what ``innovalogix pipeline run`` and
 the tests use. Same definitions, same jobs as the code location; runs are recorded in the
-Dagster instance under ``$INNOVALOGIX_HOME/dagster``, so the UI shows them too."""
+Dagster instance of ``$INNOVALOGIX_HOME/dagster`` (its storage on Postgres), so the UI shows
+them too."""
 
 from __future__ import annotations
 
@@ -8,38 +9,17 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 
-from erp_core.settings import get_settings
-from pipelines import dbt_project
+from pipelines import dagster_storage, dbt_project
 
 DEFAULT_JOB = "materialize_all_job"
 
-# The instance the CLI and `dagster dev` share. One run at a time: every run writes the
-# warehouse, and DuckDB admits one writing process.
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  runs:
-    max_concurrent_runs: 1
-"""
-
-
-def dagster_home() -> Path:
-    """``$INNOVALOGIX_HOME/dagster``, created with its ``dagster.yaml`` on first use."""
-    home = get_settings().home / "dagster"
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
-    return home
-
-
-def local_instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.from_config(str(dagster_home()))
+# The Dagster instance (on Postgres, see pipelines.dagster_storage) the CLI, `dagster dev` and
+# the dashboards share.
+dagster_home = dagster_storage.dagster_home
+local_instance = dagster_storage.local_instance
 
 
 @dataclass

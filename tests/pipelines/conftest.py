@@ -3,22 +3,28 @@ snapshot, Dagster instance) per test, all found through the settings as in produ
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pipelines import dagster_storage
 from tests.pipelines.dataset import Chain, build_chain, recent_days
 
 
 @pytest.fixture
-def pipeline_env(db_url, tmp_path, monkeypatch) -> Path:
-    """Settings pointing at this test's database and a private ``INNOVALOGIX_HOME``."""
+def pipeline_env(db_url, tmp_path, monkeypatch) -> Iterator[Path]:
+    """Settings pointing at this test's database and a private ``INNOVALOGIX_HOME``; Dagster's
+    storage, as in production, on Postgres: a database of this test's own
+    (``<database>_dagster``), dropped afterwards."""
     home = tmp_path / "home"
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("INNOVALOGIX_HOME", str(home))
     monkeypatch.delenv("WAREHOUSE_PATH", raising=False)
+    monkeypatch.delenv(dagster_storage.PG_URL_ENV, raising=False)
     monkeypatch.setenv("DBT_TARGET", "duckdb")
-    return home
+    yield home
+    dagster_storage.drop_default_database()
 
 
 @pytest.fixture
