@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
 
 from ml import registry
 from ml.segmentation.density import NOISE, DensityModel, fit_density
@@ -79,6 +80,11 @@ def fit_segments(
     """
     if len(features) < 10:
         raise ValueError(f"se necesitan al menos 10 clientes para segmentar (hay {len(features)})")
+    with threadpool_limits(1):  # BLAS and OpenMP threads only spin on a shared machine
+        return _fit_segments(features, previous, k_range, customer_value, random_state)
+
+
+def _fit_segments(features, previous, k_range, customer_value, random_state):
     columns = model_columns(features)
     scaling = RobustScaling.fit(features, columns)
     X = scaling.transform(features)

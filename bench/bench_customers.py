@@ -1,0 +1,315 @@
+"""Customer analytics on real data and on the demo chains: segmentation (K-means + DBSCAN),
+customer value (BG/NBD + Gamma-Gamma), association rules and next-product recommendations,
+each with its time and peak memory, and its quality beside the baseline of the same run.
+
+Data sets (each present one is run):
+
+- ``online_retail``: UCI Online Retail (identified customers, invoices as baskets);
+- ``groceries``: the arules Groceries baskets (association rules only);
+- ``small``: the small demo chain's published snapshot (``var/dev``), scored against its
+  planted truth (profiles, complementary pairs);
+- ``medium``: the medium demo chain's snapshot (``var/medium``), when it has been built.
+
+Every step runs in its own child process (spawned), which loads its inputs from Parquet, resets
+its peak-RSS mark (``/proc/self/clear_refs``), runs, and reports its wall time, its peak RSS
+during the step (``VmHWM``) and the RSS its inputs alone took before it.
+Machines are shared: run it under ``flock /tmp/bench.lock``. Results go to docs/BENCHMARKS.md.
+
+    uv run python bench/bench_customers.py [--only online_retail,groceries,small,medium]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import multiprocessing
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from erp_core.paths import PROJECT_ROOT, REAL_DATA_DIR
+
+SNAPSHOTS = {
+    "small": PROJECT_ROOT / "var" / "dev",
+    "medium": PROJECT_ROOT / "var" / "medium",
+}
+
+
+# ---------------------------------------------------------------- inputs (parent process)
+
+
+def online_retail_inputs() -> dict[str, pd.DataFrame]:
+    raw = pd.read_parquet(REAL_DATA_DIR / "online_retail.parquet")
+    raw = raw[raw["CustomerID"].notna()]
+    is_return = raw["InvoiceNo"].str.startswith("C")
+    amount = raw["Quantity"] * raw["UnitPrice"]
+    lines = pd.DataFrame(
+        {
+            "customer_id": raw["CustomerID"].astype(int),
+            "sale_id": raw["InvoiceNo"].str.lstrip("C"),
+            "sale_date": raw["InvoiceDate"].dt.normalize(),
+            "store_id": raw["Country"],
+            "net_sales_pen": amount,
+            "units_qty": raw["Quantity"].astype(float),
+            "is_return": is_return,
+        }
+    )
+    sales = raw[~is_return & (raw["Quantity"] > 0)]
+    return {
+        "lines": lines,
+        "transactions": pd.DataFrame(
+            {"customer_id": lines["customer_id"], "ds": lines["sale_date"], "amount": amount}
+        ),
+        "baskets": pd.DataFrame({"basket_id": sales["InvoiceNo"], "item": sales["StockCode"]}),
+        "history": pd.DataFrame(
+            {
+                "customer_id": sales["CustomerID"].astype(int),
+                "basket_id": sales["InvoiceNo"],
+                "ds": sales["InvoiceDate"],
+                "item": sales["StockCode"],
+            }
+        ),
+    }
+
+
+def groceries_inputs() -> dict[str, pd.DataFrame]:
+    raw = pd.read_parquet(REAL_DATA_DIR / "groceries_baskets.parquet")
+    return {"baskets": raw.rename(columns={"transaction_id": "basket_id"})[["basket_id", "item"]]}
+
+
+def warehouse_inputs(home: Path) -> dict[str, pd.DataFrame]:
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse_snapshot.duckdb"), read_only=True)
+    lines = con.sql(
+        """
+        select l.customer_id, l.sale_id, l.sale_date, l.store_id, l.channel, l.is_promotion,
+            l.is_return, l.units_qty::double as units_qty,
+            l.net_sales_pen::double as net_sales_pen, p.department_name as category
+        from marts.fct_sales_lines l join marts.dim_product p using (product_id)
+        where l.customer_id is not null
+        """
+    ).df()
+    payments = con.sql(
+        """
+        select sale_id, main_payment_method_code as payment_method
+        from marts.fct_customer_transactions
+        where transaction_type = 'sale' and customer_id is not null
+        """
+    ).df()
+    transactions = con.sql(
+        """
+        select customer_id, transaction_date as ds, net_sales_pen::double as amount
+        from marts.fct_customer_transactions where customer_id is not null
+        """
+    ).df()
+    baskets = con.sql(
+        """
+        select l.sale_id as basket_id, p.sku as item
+        from marts.fct_sales_lines l join marts.dim_product p using (product_id)
+        where not l.is_return
+        """
+    ).df()
+    history = con.sql(
+        """
+        select customer_id, sale_id as basket_id, sale_date as ds, product_id as item, store_id
+        from marts.fct_sales_lines where customer_id is not null and not is_return
+        """
+    ).df()
+    pseudonyms = con.sql("select customer_id, customer_pseudonym from marts.dim_customer").df()
+    con.close()
+    inputs = {
+        "lines": lines,
+        "payments": payments,
+        "transactions": transactions,
+        "baskets": baskets,
+        "history": history,
+    }
+    truth_file = home / "demo" / "planted_truth.json"
+    if truth_file.exists():
+        truth = json.loads(truth_file.read_text())
+        profiles = pseudonyms.assign(
+            profile=pseudonyms["customer_pseudonym"].map(truth.get("customers", {}))
+        )
+        inputs["truth"] = profiles[["customer_id", "profile"]].dropna()
+        pairs = pd.DataFrame(truth.get("complementary_pairs", []))
+        if not pairs.empty:
+            inputs["pairs"] = pairs[["sku", "complement_sku"]]
+    return inputs
+
+
+# ---------------------------------------------------------------- steps (child processes)
+
+
+def step_segmentation(frames: dict) -> dict:
+    from sklearn.metrics import adjusted_rand_score
+
+    from ml.segmentation import customer_features, fit_segments
+
+    lines = frames["lines"]
+    features = customer_features(lines, lines["sale_date"].max(), frames.get("payments"))
+    result = fit_segments(features)
+    chosen = next(s for s in result.card["k_selection"] if s["k"] == result.card["k"])
+    dbscan = result.card["dbscan"]
+    out = {
+        "customers": len(features),
+        "k": result.card["k"],
+        "silhouette": round(chosen["silhouette"], 3),
+        "stability": round(chosen["stability"], 3),
+        "segments": dict(
+            zip(result.segments["segment_name"], result.segments["size"].astype(int), strict=True)
+        ),
+        "dbscan_groups": dbscan["groups"],
+        "dbscan_noise_share": round(dbscan["noise_share"], 3),
+        "dbscan_ari_with_kmeans": dbscan["ari_with_kmeans_on_grouped"],
+    }
+    if "truth" in frames:
+        truth = frames["truth"].set_index("customer_id")["profile"]
+        labelled = result.assignments.join(truth, on="customer_id").dropna(subset=["profile"])
+        out["ari_vs_planted"] = round(
+            adjusted_rand_score(labelled["profile"], labelled["segment_id"]), 3
+        )
+    return out
+
+
+def step_customer_value(frames: dict) -> dict:
+    from ml.customer_value import validate_customer_value
+
+    transactions = frames["transactions"]
+    first, last = pd.to_datetime(transactions["ds"]).agg(["min", "max"])
+    horizon = min(90, (last - first).days // 3)
+    end = last - pd.Timedelta(days=horizon)
+    validation = validate_customer_value(transactions, end, horizon)
+    metrics = validation.metrics
+    return {
+        "calibration_end": str(end.date()),
+        "horizon_days": horizon,
+        "customers": len(validation.per_customer),
+        "mae": metrics["mae_purchases"].round(3).to_dict(),
+        "rmse": metrics["rmse_purchases"].round(3).to_dict(),
+        "mae_spend": metrics["mae_spend"].round(2).to_dict(),
+        "bias": metrics["total_purchases_bias"].round(3).to_dict(),
+        "improvement_vs_naive": round(validation.improvement(), 3),
+    }
+
+
+def step_rules(frames: dict) -> dict:
+    from ml.recommendations import association_rules
+
+    baskets = frames["baskets"]
+    rules = association_rules(baskets)
+    out = {
+        "baskets": int(baskets["basket_id"].nunique()),
+        "items": int(baskets["item"].nunique()),
+        "rules": len(rules),
+        "top": [
+            f"{r.antecedent} → {r.consequent} (lift {r.lift:.1f}, conf {r.confidence:.2f})"
+            for r in rules.head(3).itertuples()
+        ],
+    }
+    if "pairs" in frames:
+        position = {
+            pair: i
+            for i, pair in enumerate(zip(rules["antecedent"], rules["consequent"], strict=True))
+        }
+        ranks = [
+            position.get((a, b), None)
+            for a, b in zip(frames["pairs"]["sku"], frames["pairs"]["complement_sku"], strict=True)
+        ]
+        out["planted_pairs"] = len(ranks)
+        out["planted_pair_ranks"] = [r + 1 if r is not None else None for r in ranks]
+    return out
+
+
+def step_recommendations(frames: dict) -> dict:
+    from ml.recommendations import evaluate_recommendations
+
+    scores = evaluate_recommendations(frames["history"], k=10)
+    ours, popular = scores.loc["similitud"], scores.loc["popularidad"]
+    return {
+        "customers": int(ours["customers"]),
+        "hit_rate@10": round(ours["hit_rate@10"], 3),
+        "popularity_hit_rate@10": round(popular["hit_rate@10"], 3),
+        "ratio": round(ours["hit_rate@10"] / popular["hit_rate@10"], 2),
+        "recall@10": round(ours["recall@10"], 3),
+        "popularity_recall@10": round(popular["recall@10"], 3),
+    }
+
+
+STEPS = {
+    "segmentation": (step_segmentation, ("lines", "payments", "truth")),
+    "customer_value": (step_customer_value, ("transactions",)),
+    "association_rules": (step_rules, ("baskets", "pairs")),
+    "recommendations": (step_recommendations, ("history",)),
+}
+
+
+def run_step(step: str, folder: str) -> dict:
+    """In the child: load the step's inputs, note the RSS, run, report time and peak RSS."""
+    function, names = STEPS[step]
+    frames = {
+        name: pd.read_parquet(Path(folder) / f"{name}.parquet")
+        for name in names
+        if (Path(folder) / f"{name}.parquet").exists()
+    }
+    inputs_mb = _status_mb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # peak RSS mark back to the current RSS
+    start = time.perf_counter()
+    result = function(frames)
+    seconds = time.perf_counter() - start
+    peak_mb = _status_mb("VmHWM")
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb), "inputs_mb": round(inputs_mb),
+            **result}  # fmt: skip
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def run_dataset(name: str, inputs: dict[str, pd.DataFrame], steps: list[str]) -> dict:
+    results = {}
+    with tempfile.TemporaryDirectory(prefix=f"bench-customers-{name}-") as folder:
+        for key, frame in inputs.items():
+            frame.to_parquet(Path(folder) / f"{key}.parquet", index=False)
+        context = multiprocessing.get_context("spawn")
+        for step in steps:
+            if STEPS[step][1][0] not in inputs:
+                continue
+            with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+                results[step] = pool.submit(run_step, step, folder).result()
+            print(f"[{name}] {step}: {json.dumps(results[step], ensure_ascii=False)}", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="online_retail,groceries,small,medium")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    wanted = args.only.split(",")
+    all_steps = list(STEPS)
+    results = {}
+    if "online_retail" in wanted:
+        results["online_retail"] = run_dataset("online_retail", online_retail_inputs(), all_steps)
+    if "groceries" in wanted:
+        results["groceries"] = run_dataset("groceries", groceries_inputs(), ["association_rules"])
+    for chain in ("small", "medium"):
+        home = SNAPSHOTS[chain]
+        if chain in wanted:
+            if not (home / "warehouse_snapshot.duckdb").exists():
+                print(f"[{chain}] no snapshot at {home}: skipped", file=sys.stderr)
+                continue
+            results[chain] = run_dataset(chain, warehouse_inputs(home), all_steps)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()
