@@ -47,7 +47,11 @@ def guide_number(key: str) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 99_999_999 + 1
 
 
-def stock_up(conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str | None = None):
+def stock_up(
+    conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str | None = None, at=None
+):
+    """A goods receipt, by default the day before ``LIMA_NOON`` (the kardex is kept in date
+    order: a receipt after later movements gives its own ``at``)."""
     key = key or f"receipt-{store}-{sku}-{qty}-{unit_cost}-{os.urandom(4).hex()}"
     return receive_goods(
         conn,
@@ -57,7 +61,7 @@ def stock_up(conn, chain: Chain, store: str, sku: str, qty, unit_cost, key: str 
         [PurchaseLineInput(sku, Decimal(str(qty)), Decimal(str(unit_cost)))],
         "G001",
         guide_number(key),
-        received_at=LIMA_NOON - dt.timedelta(days=1),
+        received_at=at or LIMA_NOON - dt.timedelta(days=1),
     )
 
 

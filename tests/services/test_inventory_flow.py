@@ -53,20 +53,20 @@ def test_weighted_average_through_receipts_sales_returns_and_transfers(conn):
     sale = sell_one(conn, "s1", "4", "47.20")  # out 4 @ 5.50 = 22.00
     assert balance(conn) == (D("36"), D("5.5"), D("198.00"))
 
-    stock_up(conn, chain, "0001", "SKU0001", 14, "7.00")  # +98.00 = 296.00 / 50 = 5.92
+    stock_up(conn, chain, "0001", "SKU0001", 14, "7.00", at=LIMA_NOON)  # +98.00 = 296 / 50
     assert balance(conn) == (D("50"), D("5.92"), D("296.00"))
 
     # the return comes back at 5.50, the cost it left with, not today's 5.92
-    return_sale(
-        conn, ReturnRequest("r1", sale.sale_id, [ReturnLineInput(sale.line_ids[0], D("1"))])
-    )
+    return_sale(conn, ReturnRequest("r1", sale.sale_id, [ReturnLineInput(sale.line_ids[0], D("1"))],
+                                    returned_at=LIMA_NOON + dt.timedelta(hours=1)))  # fmt: skip
     assert balance(conn) == (D("51"), D("5.911765"), D("301.50"))
     refund = conn.execute("select total_amount, igv_amount, serie from returns").fetchone()
     assert refund == (D("11.80"), D("1.80"), "BC01")
 
     # transfer 11 to Arequipa: out at 5.911765 -> 65.03, arrives with exactly that value
     transfer = dispatch_transfer(conn, "t1", "0001", "0002",
-                                 [TransferLineInput("SKU0001", D("11"))], LIMA_NOON)  # fmt: skip
+                                 [TransferLineInput("SKU0001", D("11"))],
+                                 LIMA_NOON + dt.timedelta(hours=2))  # fmt: skip
     assert balance(conn) == (D("40"), D("5.911750"), D("236.47"))
     assert balance(conn, "0002") is None  # in transit
     receive_transfer(conn, "t1-in", transfer, LIMA_NOON + dt.timedelta(days=1))
