@@ -64,8 +64,9 @@ def score_recommendations(recommended: pd.DataFrame, hidden: pd.DataFrame, k: in
 
 
 def evaluate_recommendations(history: pd.DataFrame, k: int = 10) -> pd.DataFrame:
-    """Item similarity and popularity on the same last-basket split; one row each, with
-    ``hit_rate@k``, ``recall@k`` and the number of customers evaluated."""
+    """Item similarity and popularity on the same last-basket split: one row each (index and
+    column ``model``: ``similitud``, ``popularidad``) with the number of customers evaluated,
+    ``hit_rate@k`` and ``recall@k``."""
     train, hidden = split_last_basket(history)
     customers = np.sort(hidden["customer_id"].unique())
     replenishment = replenishment_items(train)
@@ -77,4 +78,6 @@ def evaluate_recommendations(history: pd.DataFrame, k: int = 10) -> pd.DataFrame
         "similitud": score_recommendations(ours, hidden, k),
         "popularidad": score_recommendations(baseline, hidden, k),
     }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.insert(0, "model", frame.index)
+    return frame
