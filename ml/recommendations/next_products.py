@@ -28,6 +28,7 @@ HISTORY_COLUMNS = ("customer_id", "basket_id", "ds", "item")
 NEIGHBOURS = 50
 REPEAT_SHARE = 0.25  # a replenishment item: at least one buyer in four bought it twice or more
 SCORE_DECIMALS = 9  # scores equal to this many decimals are ties (broken by margin)
+SCORE_CHUNK = 2000  # customers scored at once
 
 
 def check_history(history: pd.DataFrame) -> None:
@@ -90,8 +91,8 @@ class ItemSimilarity:
         co.setdiag(self_weight)
         return cls(items, _top_per_row(co.tocsr(), neighbours), popularity)
 
-    def scores(self, history: pd.DataFrame) -> tuple[np.ndarray, sparse.csr_matrix]:
-        """Customers (sorted ids) and their scores over ``items_`` (sparse)."""
+    def weights(self, history: pd.DataFrame) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """Customers (sorted ids) and what they bought: log(1 + baskets holding the item)."""
         pairs = history[["customer_id", "item", "basket_id"]].drop_duplicates()
         pairs = pairs[self.items_.get_indexer(pairs["item"]) >= 0]
         customers, customer_codes = np.unique(pairs["customer_id"], return_inverse=True)
@@ -102,9 +103,9 @@ class ItemSimilarity:
             ),
             shape=(len(customers), len(self.items_)),
         )
-        weights.sum_duplicates()  # baskets holding the item, per customer
+        weights.sum_duplicates()
         weights.data = np.log1p(weights.data)
-        return customers, (weights @ self.similarity_).tocsr()
+        return customers, weights
 
 
 def _top_per_row(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
@@ -143,7 +144,7 @@ def recommend(
     check_history(history)
     model = model or ItemSimilarity.fit(history)
     replenishment = replenishment_items(history) if replenishment is None else replenishment
-    customers, scores = model.scores(history)
+    customers, weights = model.weights(history)
     items = model.items_
     blocked = _blocked_by_last_basket(history, items, replenishment)
     unavailable = _unavailable_at_usual_store(history, items, stock)
@@ -155,7 +156,9 @@ def recommend(
     popular = np.lexsort((-margin, -model.popularity_))
     rows = []
     for row, customer in enumerate(customers):
-        start, end = scores.indptr[row], scores.indptr[row + 1]
+        if row % SCORE_CHUNK == 0:  # scores for a chunk of customers at a time: bounded memory
+            scores = (weights[row : row + SCORE_CHUNK] @ model.similarity_).tocsr()
+        start, end = scores.indptr[row % SCORE_CHUNK], scores.indptr[row % SCORE_CHUNK + 1]
         candidates, values = scores.indices[start:end], scores.data[start:end]
         excluded = blocked.get(customer, set()) | unavailable.get(customer, set())
         chosen = _top(candidates, np.round(values, SCORE_DECIMALS), margin, excluded, k)
