@@ -1,0 +1,219 @@
+"""Dashboards on a published snapshot: the warehouse queries behind each page (p50, p95; goal
+p95 <= 100 ms per query) and the time to a fully rendered page in headless Chromium (goal
+<= 2 s per page).
+
+    uv run python bench/bench_dashboards.py --home var/medium [--rounds 10] [--label "..."]
+
+Queries: each page is run through AppTest with the query cache bypassed, so every query of the
+page hits DuckDB each round; each distinct query is timed on its own. Pages: the real server,
+each page loaded by URL in a fresh tab (a new session: the app's caches are warm after the first
+round, as for a user opening a link), timed from navigation to Streamlit's "not running" state.
+Baseline in the same run: ``select 1`` through the same path (the fixed cost of a query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+from erp_core.paths import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "dashboards" / "app.py")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_queries(rounds: int) -> tuple[dict[str, dict[str, list[float]]], list[float]]:
+    """Per page, per distinct SQL: durations in ms over ``rounds`` uncached runs."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards import warehouse
+    from dashboards.navigation import PAGES
+
+    timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    current_page = {"name": ""}
+
+    def uncached(sql, params, snapshot):
+        cursor = warehouse._cursor()
+        try:
+            started = time.perf_counter()
+            frame = cursor.execute(sql, list(params)).df()
+            timings[current_page["name"]][" ".join(sql.split())[:160]].append(
+                (time.perf_counter() - started) * 1000
+            )
+            return frame
+        finally:
+            cursor.close()
+
+    uncached.clear = lambda: None  # the reader drops its cache on a new snapshot
+    warehouse.run_query = uncached
+    for round_number in range(rounds):
+        app = AppTest.from_file(APP, default_timeout=600)
+        current_page["name"] = PAGES[0].title
+        app.run()
+        if app.exception:
+            raise RuntimeError(f"{PAGES[0].title}: {app.exception[0].message}")
+        for spec in PAGES[1:]:
+            current_page["name"] = spec.title
+            app.switch_page(spec.script)
+            app.run()
+            if app.exception:
+                raise RuntimeError(f"{spec.title}: {app.exception[0].message}")
+        print(f"queries: round {round_number + 1}/{rounds}", file=sys.stderr)
+
+    baseline = []
+    warehouse.current()
+    for _ in range(rounds * 10):
+        cursor = warehouse._cursor()
+        started = time.perf_counter()
+        cursor.execute("select 1").df()
+        baseline.append((time.perf_counter() - started) * 1000)
+        cursor.close()
+    return timings, baseline
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+BASELINE_APP = 'import streamlit as st\n\nst.title("Base")\nst.write("Una página vacía.")\n'
+BASELINE = "Base (página vacía)"
+
+
+def _serve(script: str, home: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
+    command += ["--browser.gatherUsageStats", "false"]
+    server = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "INNOVALOGIX_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.3)
+    return server, base
+
+
+def time_pages(rounds: int, home: Path) -> dict[str, list[float]]:
+    """Seconds to a rendered page, per page; the same for an empty Streamlit page (baseline)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.navigation import PAGES
+
+    baseline_script = Path(tempfile.mkdtemp()) / "base.py"
+    baseline_script.write_text(BASELINE_APP)
+    server, base = _serve(APP, home)
+    baseline_server, baseline_base = _serve(str(baseline_script), home)
+    targets = [(BASELINE, "Base", f"{baseline_base}/")] + [
+        (spec.title, spec.title, f"{base}/{'' if spec is PAGES[0] else spec.url_path}")
+        for spec in PAGES
+    ]
+    chromium_args = ["--headless", "--no-sandbox", "--disable-gpu"]
+    chromium_args += ["--disable-background-networking", "--no-first-run"]
+    results: dict[str, list[float]] = defaultdict(list)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=chromium_args
+            )
+            for round_number in range(rounds + 1):  # the first round warms the server up
+                for name, heading, url in targets:
+                    page = browser.new_page(viewport={"width": 1024, "height": 768})
+                    started = time.perf_counter()
+                    page.goto(url)
+                    page.get_by_role("heading", name=heading, level=1).wait_for(timeout=120_000)
+                    page.wait_for_function(
+                        "() => document.querySelector('[data-testid=\"stApp\"]')"
+                        "?.getAttribute('data-test-script-state') === 'notRunning'",
+                        timeout=120_000,
+                    )
+                    elapsed = time.perf_counter() - started
+                    if page.locator('[data-testid="stException"]').count():
+                        raise RuntimeError(f"{name}: exception shown")
+                    if round_number:
+                        results[name].append(elapsed)
+                    page.close()
+                print(f"pages: round {round_number}/{rounds}", file=sys.stderr)
+            browser.close()
+    finally:
+        for process in (server, baseline_server):
+            process.terminate()
+            process.wait(timeout=30)
+    return results
+
+
+def report_queries(args) -> None:
+    timings, baseline = time_queries(args.rounds)
+    print(f"\n## Queries {args.label} (ms over {args.rounds} uncached rounds)")
+    print(f"baseline `select 1`: p50 {percentile(baseline, .5):.2f}, "
+          f"p95 {percentile(baseline, .95):.2f}")  # fmt: skip
+    print("| page | queries | worst query p50 | worst query p95 | over 100 ms at p95 |")
+    print("|---|---:|---:|---:|---:|")
+    slow_lines = []
+    for page, queries in timings.items():
+        p50s = {sql: percentile(d, 0.5) for sql, d in queries.items()}
+        p95s = {sql: percentile(d, 0.95) for sql, d in queries.items()}
+        worst = max(p95s, key=p95s.get)
+        over = [sql for sql, v in p95s.items() if v > 100]
+        print(f"| {page} | {len(queries)} | {max(p50s.values()):.1f} | {p95s[worst]:.1f} | "
+              f"{len(over)} |")  # fmt: skip
+        slow_lines += [f"- {page}: p95 {p95s[s]:.0f} ms: `{s}`" for s in over]
+    if slow_lines:
+        print("\nQueries over the goal:")
+        print("\n".join(slow_lines))
+
+
+def report_pages(args) -> None:
+    pages = time_pages(args.rounds, args.home.resolve())
+    print(f"\n## Pages in headless Chromium {args.label} (s, {args.rounds} rounds)")
+    base_p50 = statistics.median(pages[BASELINE])
+    print("| page | p50 | p95 | max | p50 ÷ empty page's |")
+    print("|---|---:|---:|---:|---:|")
+    for page, values in pages.items():
+        p50 = statistics.median(values)
+        print(f"| {page} | {p50:.2f} | {percentile(values, 0.95):.2f} | {max(values):.2f} "
+              f"| {p50 / base_p50:.1f}x |")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=PROJECT_ROOT / "var" / "medium")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-queries", action="store_true")
+    args = parser.parse_args()
+    os.environ["INNOVALOGIX_HOME"] = str(args.home.resolve())
+
+    if not args.skip_queries:
+        report_queries(args)
+    if not args.skip_pages:
+        report_pages(args)
+
+
+if __name__ == "__main__":
+    main()
