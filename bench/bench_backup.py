@@ -3,7 +3,7 @@
 On the configured database (``INNOVALOGIX_HOME`` / ``DATABASE_URL``; read only: the restores go
 into new databases on the same server, dropped at the end), alternating ``--rounds`` times:
 
-* ``innovalogix backup`` (``erp_core.backup.backup``: pg_dump -Fd -j2 on an exported snapshot,
+* ``innovalogix backup`` (``erp_core.backup.backup``: pg_dump -Fd on an exported snapshot,
   rows and checksum of every table in that snapshot, file digests, manifest) and
   ``innovalogix restore`` (``erp_core.backup.restore``: digests checked, pg_restore in one
   transaction, every table checked against the manifest, the PII keys tried);

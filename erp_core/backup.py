@@ -2,10 +2,11 @@
 cannot be rebuilt from anywhere else, so a backup must be consistent and a restore proven.
 
 ``backup`` holds one repeatable-read transaction open, exports its snapshot, and runs
-``pg_dump`` (directory format) on that snapshot while it counts and checksums every table in the
-same snapshot: the manifest describes exactly what the dump holds, even with tills selling
-meanwhile. The manifest names the migration revision and the PII key versions the encrypted
-columns need; the keys themselves never leave the keys dir (or ``INNOVALOGIX_PII_KEY``).
+``pg_dump`` (directory format, one job by default) on that snapshot while it counts and
+checksums every table in the same snapshot: the manifest describes exactly what the dump holds,
+even with tills selling meanwhile. The manifest names the migration revision and the PII key
+versions the encrypted columns need; the keys themselves never leave the keys dir (or
+``INNOVALOGIX_PII_KEY``).
 
 ``restore`` checks the dump's files against the manifest, refuses a database that is not empty,
 restores in one transaction (all or nothing) and checks every table's rows and checksum against
@@ -216,9 +217,13 @@ def _file_digests(root: Path) -> dict[str, str]:
 # --- Backup ----------------------------------------------------------------------------------
 
 
-def backup(out_dir: Path, url: str | None = None, *, jobs: int = 2) -> dict[str, Any]:
+def backup(out_dir: Path, url: str | None = None, *, jobs: int = 1) -> dict[str, Any]:
     """Write a consistent backup of the core into ``out_dir`` (new or empty) and return its
-    manifest: time, migration revision, rows and checksum per table, the PII key versions."""
+    manifest: time, migration revision, rows and checksum per table, the PII key versions.
+
+    ``jobs`` > 1 dumps tables in parallel, but pg_dump's workers then take their locks without
+    waiting and the whole dump fails if any DDL (a migration, the nightly partitions) queued
+    meanwhile; one job holds its locks from the start, and DDL waits for the dump instead."""
     url = url or db.database_url()
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
