@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ml.forecasting import conformal, engine
-from ml.forecasting.baselines import demand_class, mase_scale
+from ml.forecasting.baselines import band_scale, demand_class, mase_scale
 from ml.forecasting.errors import ForecastInputError
 from ml.forecasting.features import static_codes
 from ml.forecasting.global_model import GlobalModel
@@ -118,7 +118,8 @@ def _errors(runs: _Runs, windows: np.ndarray) -> np.ndarray:
 
 
 def _residuals(runs: _Runs, name: str, windows: np.ndarray) -> np.ndarray:
-    return (runs.actual[windows] - runs.preds[name][windows]) / runs.scale[windows][:, :, None]
+    unit = band_scale(runs.scale[windows])
+    return (runs.actual[windows] - runs.preds[name][windows]) / unit[:, :, None]
 
 
 def _banded(runs: _Runs) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -131,7 +132,8 @@ def _banded(runs: _Runs) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
         bands = [np.empty_like(runs.actual) for _ in range(3)]
         for w in range(count):
             table = conformal.offsets(_residuals(runs, name, others[w]), runs.classes)
-            low, mid, high = conformal.band(runs.preds[name][w], runs.scale[w], runs.classes, table)
+            unit = band_scale(runs.scale[w])
+            low, mid, high = conformal.band(runs.preds[name][w], unit, runs.classes, table)
             bands[0][w], bands[1][w], bands[2][w] = low, mid, high
         out[name] = tuple(bands)
     if count > 1:
@@ -304,7 +306,7 @@ def forecast(
     settings.progress("modelo final")
     rows = np.flatnonzero(np.isin(np.array(runs.models)[pick], engine.COSTLY))
     final, fitted = engine.point_forecasts(panel, panel.length, chosen, codes, settings, rows)
-    scale = mase_scale(panel.y, panel.freq.season)
+    scale = band_scale(mase_scale(panel.y, panel.freq.season))
     offsets = {
         name: conformal.offsets(_residuals(runs, name, everything), runs.classes)
         for name in runs.models

@@ -119,8 +119,8 @@ def adida(y: np.ndarray, horizon: int) -> np.ndarray:
 
 
 def mase_scale(y: np.ndarray, m: int) -> np.ndarray:
-    """Mean absolute seasonal difference in the history (lag 1 where the season is too long);
-    the unit of MASE and of the conformal residuals."""
+    """Mean absolute seasonal difference in the history (lag 1 where the season is too long,
+    else the mean level): the unit of MASE. NaN for a series that never sold (no unit)."""
     scale = np.full(y.shape[0], np.nan)
     for lag in (m, 1):
         if y.shape[1] <= lag:
@@ -130,9 +130,15 @@ def mase_scale(y: np.ndarray, m: int) -> np.ndarray:
         value = np.nansum(diffs, axis=1) / np.maximum(count, 1)
         take = np.isnan(scale) & (count >= 2) & (value > 0)
         scale[take] = value[take]
-    level = np.nanmean(np.abs(y), axis=1) if np.isfinite(y).any() else np.zeros(y.shape[0])
-    scale = np.where(np.isnan(scale), np.nan_to_num(level, nan=0.0), scale)
-    return np.maximum(scale, 1e-3)
+    seen = (~np.isnan(y)).sum(axis=1)
+    level = np.nansum(np.abs(y), axis=1) / np.maximum(seen, 1)
+    scale = np.where(np.isnan(scale) & (level > 0), level, scale)
+    return scale
+
+
+def band_scale(scale: np.ndarray) -> np.ndarray:
+    """The MASE scale as the unit of conformal residuals: one unit where it is undefined."""
+    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
 
 def demand_class(y: np.ndarray) -> np.ndarray:

@@ -1,11 +1,12 @@
 """Accuracy of backtest forecasts: WAPE, MASE, bias and P10/P90 coverage per series, model
 and level (all series, or any attribute of the series such as store or category).
 
-WAPE = Σ|y - P50| / Σy; bias = Σ(P50 - y) / Σy (positive: over-forecast); MASE = mean of
-|y - P50| / scale, the scale being the series' in-sample mean absolute seasonal difference at
-the cutoff; coverage_pX = share of actuals below PX, a tie counting one half (so a P10 of 0
-on a day of 0 sales counts half, not as a miss nor a hit). Censored and missing periods are
-not scored.
+WAPE = Σ|y - P50| / Σy; bias = Σ(P50 - y) / Σy (positive: over-forecast); MASE = Σ|y - P50| /
+Σscale, the scale being the series' in-sample mean absolute seasonal difference at the cutoff
+(per series the usual MASE; pooled, a MASE that tiny-scale slow movers cannot swamp; series
+that never sold before the cutoff have none); coverage_pX = share of actuals below PX, a tie
+counting one half (so a P10 of 0 on a day of 0 sales is neither hit nor miss). Censored and
+missing periods are not scored.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SUMS = ("abs_error", "actual", "error", "scaled_error", "below_p10", "below_p90", "n")
+SUMS = ("abs_error", "actual", "error", "scaled_error", "scale", "below_p10", "below_p90", "n")
 COLUMNS = ["level", "key", "unique_id", "model", "wape", "mase", "bias"]
 COLUMNS += ["coverage_p10", "coverage_p90", "n"]
 
@@ -27,6 +28,8 @@ def series_sums(
 ) -> dict[str, np.ndarray]:
     """Per-series sums [n] over windows and steps of arrays [W, n, H]; scale is [W, n]."""
     seen = np.isfinite(actual)
+    scaled = seen & np.isfinite(scale)[:, :, None]
+    unit = np.where(np.isfinite(scale), scale, 1.0)
     y = np.where(seen, actual, 0.0)
     mid = np.where(seen, p50, 0.0)
     error = mid - y
@@ -34,7 +37,8 @@ def series_sums(
         "abs_error": np.abs(error),
         "actual": y,
         "error": error,
-        "scaled_error": np.abs(error) / scale[:, :, None],
+        "scaled_error": np.where(scaled, np.abs(error), 0.0),
+        "scale": np.where(scaled, unit[:, :, None], 0.0),
         "below_p10": np.where(seen, _below(actual, p10), 0.0),
         "below_p90": np.where(seen, _below(actual, p90), 0.0),
         "n": seen.astype(float),
@@ -47,7 +51,7 @@ def _ratios(sums: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame(
             {
                 "wape": sums["abs_error"] / sums["actual"],
-                "mase": sums["scaled_error"] / sums["n"],
+                "mase": sums["scaled_error"] / sums["scale"],
                 "bias": sums["error"] / sums["actual"],
                 "coverage_p10": sums["below_p10"] / sums["n"],
                 "coverage_p90": sums["below_p90"] / sums["n"],

@@ -63,7 +63,8 @@ def build_panel(
     hist = _checked_history(history)
     frequency = infer_frequency(freq, hist[DS])
     periods = frequency.to_periods(hist[DS])
-    ids, codes = np.unique(hist[ID].to_numpy(), return_inverse=True)
+    codes, ids = pd.factorize(hist[ID], sort=True)
+    ids = np.asarray(ids, dtype=object)
     _refuse_duplicates(hist, codes, periods)
     start, end = int(periods.min()), int(periods.max())
     length = end - start + 1
