@@ -77,6 +77,10 @@ def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         "where level = ? and ds > ?",
         [FORECAST_LEVEL, as_of],
     ).df()
+    if forecast.empty:
+        raise ValueError(
+            f"ml.fct_forecast has no {FORECAST_LEVEL!r} rows after {as_of}: nothing to plan with"
+        )
     accuracy = pd.DataFrame(columns=["product_id", "store_id", "model", "rmse", "wape"])
     if _exists(con, "ml", "fct_forecast_accuracy"):
         accuracy = con.execute(
