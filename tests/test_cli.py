@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from erp_core import db, reports
 from erp_core.cli import app
 from erp_core.cli_spanish import spanish_error
+from erp_core.period_cli import app as period_app
 from erp_core.pii import PiiVault
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
 from erp_core.settings import get_settings
@@ -319,3 +320,26 @@ def test_no_english_fragment_inside_a_spanish_message(args, spanish, english):
     assert result.returncode == 2, said
     assert spanish in said
     assert english not in said
+
+
+def test_a_period_closes_and_reopens_with_a_recorded_reason(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    runner = CliRunner()
+    closed = runner.invoke(period_app, ["close", "09/2026", "-r", "libros presentados",
+                                 "--by", "contadora"])  # fmt: skip
+    assert closed.exit_code == 0, closed.output
+    assert "Periodo 09/2026 cerrado" in closed.output
+    listed = runner.invoke(period_app, ["list"])
+    assert [r[0] for r in rows_of(listed.output)] == ["09/2026"]
+    again = runner.invoke(period_app, ["close", "9/2026", "-r", "otra vez"])
+    assert again.exit_code == 1
+    assert "No se puede: el periodo 09/2026 ya está cerrado" in again.output
+    ahead = runner.invoke(period_app, ["close", "01/2099", "-r", "adelantado"])
+    assert "el periodo 01/2099 aún no termina" in ahead.output
+    without = runner.invoke(period_app, ["reopen", "09/2026"])
+    assert without.exit_code == 2  # the reason is required
+    reopened = runner.invoke(period_app, ["reopen", "09/2026", "-r", "nota omitida"])
+    assert reopened.exit_code == 0, reopened.output
+    with db.connect(db_url) as conn:
+        events = conn.execute("select action, reason from period_events order by 1").fetchall()
+    assert events == [("close", "libros presentados"), ("reopen", "nota omitida")]

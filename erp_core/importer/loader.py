@@ -19,9 +19,16 @@ from erp_core.importer import service_reasons
 from erp_core.importer.report import Rejection, shown
 from erp_core.importer.tickets import Ticket
 from erp_core.services.adjustments import StockLineInput, record_opening_balance
-from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OutOfDateOrder,
+    PeriodClosed,
+)
+from erp_core.services.ledger import latest_movement
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, SaleResult, sell_many
-from erp_core.timeutil import LIMA, business_date
+from erp_core.timeutil import LIMA, business_date, format_moment
 
 IMPORT_CHANNEL = "import"
 
@@ -66,28 +73,81 @@ def lock_balances(conn: psycopg.Connection, tickets: list[Ticket]) -> None:
 
 
 def post_opening_stock(conn: psycopg.Connection, tickets: list[Ticket]) -> int:
-    """One saldo inicial (kardex 16) per store: exactly the units the tickets sell, at cost.
+    """Saldo inicial (kardex 16) per store: exactly the units the tickets sell, at cost.
 
-    Dated at the start of the store's first sale day so that it precedes every imported sale.
-    The key depends on the tickets loaded, so a re-run that loads nothing posts nothing.
+    Each SKU's opening is dated at the start of its first sale day in the store, so that it
+    precedes every imported sale of it and follows every movement the core already holds of it
+    (the kardex is kept in date order): one opening per store and such day. The key depends on
+    the tickets loaded, so a re-run that loads nothing posts nothing. Returns how many stores
+    got an opening.
     """
     by_store: dict[str, list[Ticket]] = defaultdict(list)
     for ticket in tickets:
         by_store[ticket.store].append(ticket)
     for store, store_tickets in sorted(by_store.items()):
         units: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
-        for line in (x for t in store_tickets for x in t.lines):
-            units[(line.sku, line.unit_cost)] += line.quantity
-        first_day = min(business_date(t.head.sold_at) for t in store_tickets)
+        first_day: dict[str, dt.date] = {}
+        for ticket in store_tickets:
+            day = business_date(ticket.head.sold_at)
+            for line in ticket.lines:
+                units[(line.sku, line.unit_cost)] += line.quantity
+                first_day[line.sku] = min(day, first_day.get(line.sku, day))
         digest = hashlib.sha256("\n".join(sorted(t.key for t in store_tickets)).encode())
-        record_opening_balance(
-            conn,
-            f"import:opening:{store}:{digest.hexdigest()[:24]}",
-            store,
-            [StockLineInput(sku, qty, cost) for (sku, cost), qty in sorted(units.items())],
-            at=dt.datetime.combine(first_day, dt.time(0), LIMA),
-        )
+        for day in sorted(set(first_day.values())):
+            record_opening_balance(
+                conn,
+                f"import:opening:{store}:{day:%Y%m%d}:{digest.hexdigest()[:24]}",
+                store,
+                [StockLineInput(sku, qty, cost) for (sku, cost), qty in sorted(units.items())
+                 if first_day[sku] == day],
+                at=dt.datetime.combine(day, dt.time(0), LIMA),
+            )  # fmt: skip
     return len(by_store)
+
+
+def shown_moment(at: dt.datetime) -> str:
+    return format_moment(at)
+
+
+def date_order(conn: psycopg.Connection, tickets: list[Ticket]) -> list[Rejection]:
+    """Lines the core would refuse for their date: in a closed month, or before the latest
+    movement the core holds of their product in their store (the kardex is kept in date order).
+
+    Checked with the other rules, before anything is written, so that an all-or-nothing import
+    is refused whole and a --reject-file import sets those tickets aside.
+    """
+    pairs = sorted({(t.store, x.sku) for t in tickets for x in t.lines})
+    rows = conn.execute(
+        "select u.code, u.sku, s.store_id, p.product_id, "
+        "(b.last_movement_at at time zone 'America/Lima')::date "
+        "from unnest(%s::text[], %s::text[]) as u(code, sku) "
+        "join stores s on s.code = u.code::char(4) join products p on p.sku = u.sku "
+        "join stock_balances b on b.store_id = s.store_id and b.product_id = p.product_id "
+        "where b.last_movement_at is not null",
+        ([store for store, _ in pairs], [sku for _, sku in pairs]),
+    ).fetchall()
+    latest = {(code.strip(), sku): (store_id, product_id, day)
+              for code, sku, store_id, product_id, day in rows}  # fmt: skip
+    closed = {row[0] for row in conn.execute("select month from period_closures")}
+    named: dict[tuple[str, str], dict] = {}
+    rejections = []
+    for ticket in tickets:
+        day = business_date(ticket.head.sold_at)
+        if day.replace(day=1) in closed:
+            error = PeriodClosed("sold_at", ticket.head.sold_at, day.replace(day=1))
+            rejections += _rejections(ticket, error)
+            continue
+        for line in ticket.lines:
+            found = latest.get((ticket.store, line.sku))
+            if found is None or found[2] <= day:
+                continue
+            if (ticket.store, line.sku) not in named:
+                named[(ticket.store, line.sku)] = latest_movement(conn, *found)
+            later = named[(ticket.store, line.sku)]
+            error = OutOfDateOrder("sold_at", line.sold_at, line.sku, ticket.store, later)
+            rejections += _rejections(ticket, error)
+            break
+    return rejections
 
 
 BATCH = 64  # tickets a ``post_sales`` statement writes (migration 0010)
@@ -126,6 +186,13 @@ def sell_tickets(
 def _rejections(ticket: Ticket, error: Exception) -> list[Rejection]:
     """Why the sales service refused ``ticket``, on the line it names (else the first)."""
     head = ticket.head
+    if isinstance(error, OutOfDateOrder):
+        line = next((x for x in ticket.lines if x.sku == error.product), head)
+        reason = service_reasons.out_of_date_order(error)
+        return [Rejection(line.line, "date", shown_moment(line.sold_at), reason)]
+    if isinstance(error, PeriodClosed):
+        reason = service_reasons.period_closed(error)
+        return [Rejection(head.line, "date", shown_moment(head.sold_at), reason)]
     if isinstance(error, InsufficientStock):
         line = next(x for x in ticket.lines if x.sku == error.product)
         reason = service_reasons.insufficient_stock(error)

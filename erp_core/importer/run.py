@@ -64,6 +64,7 @@ def import_sales_file(
         tickets = group_tickets(lines)
         for ticket in tickets.values():
             report.rejections += check_ticket(ticket)
+        report.rejections += loader.date_order(conn, list(tickets.values()))
         refused = [x for x in checked if isinstance(x, Reference)]
         good = _unrejected(tickets, refused, report, options.keep_going)
         done = loader.already_imported(conn, good)

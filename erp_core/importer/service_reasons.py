@@ -7,8 +7,15 @@ it is, inside a Spanish frame, so that nothing the service said is lost.
 
 from __future__ import annotations
 
+from erp_core.domain.kardex import OPERATION_NAMES
 from erp_core.domain.money import format_qty
-from erp_core.services.errors import InsufficientStock, InvalidInput, NotFound
+from erp_core.services.errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OutOfDateOrder,
+    PeriodClosed,
+)
 
 # The fixed reasons of the quantity checks (services/lookups.py), which rows.py runs too.
 REASONS = {
@@ -40,4 +47,21 @@ def insufficient_stock(exc: InsufficientStock) -> str:
     return (
         f"stock insuficiente de {exc.product} en la tienda {exc.store}: "
         f"stock {format_qty(exc.stock)}, se pide {format_qty(exc.requested)}"
+    )
+
+
+def out_of_date_order(exc: OutOfDateOrder) -> str:
+    later = exc.later
+    operation = f"{later['operation']} {OPERATION_NAMES.get(later['operation'], '')}".strip()
+    return (
+        f"es anterior al último movimiento de {exc.product} en la tienda {exc.store}: "
+        f"{operation}, documento {later['doc_type']} {later['serie']}-{later['number']} del "
+        f"{later['date']:%d/%m/%Y} (el kardex se lleva en orden de fecha)"
+    )
+
+
+def period_closed(exc: PeriodClosed) -> str:
+    return (
+        f"cae en el periodo cerrado {exc.month:%m/%Y}: no se registra nada en un mes cerrado "
+        f"(`innovalogix period reopen {exc.month:%m/%Y}` lo reabre)"
     )
