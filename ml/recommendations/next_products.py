@@ -87,9 +87,8 @@ class ItemSimilarity:
         co = (bought.T @ bought).tocsr()  # items × items, customers in common
         buyers = np.maximum(buyers, 1.0)
         co = sparse.diags(buyers**-alpha) @ co @ sparse.diags(buyers ** (alpha - 1))
-        co = co.tolil()
-        co.setdiag(self_weight)
-        return cls(items, _top_per_row(co.tocsr(), neighbours), popularity)
+        co = (co + sparse.diags(self_weight - co.diagonal())).tocsr()  # self-similarity
+        return cls(items, _top_per_row(co, neighbours), popularity)
 
     def weights(self, history: pd.DataFrame) -> tuple[np.ndarray, sparse.csr_matrix]:
         """Customers (sorted ids) and what they bought: log(1 + baskets holding the item)."""
@@ -158,6 +157,7 @@ def recommend(
     for row, customer in enumerate(customers):
         if row % SCORE_CHUNK == 0:  # scores for a chunk of customers at a time: bounded memory
             scores = (weights[row : row + SCORE_CHUNK] @ model.similarity_).tocsr()
+            scores.sort_indices()
         start, end = scores.indptr[row % SCORE_CHUNK], scores.indptr[row % SCORE_CHUNK + 1]
         candidates, values = scores.indices[start:end], scores.data[start:end]
         excluded = blocked.get(customer, set()) | unavailable.get(customer, set())
@@ -166,9 +166,13 @@ def recommend(
             taken = set(chosen.tolist()) | excluded
             extra = [i for i in popular[: k + len(taken)] if i not in taken][: k - len(chosen)]
             chosen = np.concatenate([chosen, np.asarray(extra, dtype=int)])
-        value_of = dict(zip(candidates.tolist(), values.tolist(), strict=True))
-        for rank, item in enumerate(chosen, start=1):
-            rows.append((customer, rank, items[item], value_of.get(int(item), 0.0)))
+        where = np.minimum(np.searchsorted(candidates, chosen), max(len(candidates) - 1, 0))
+        scored = (candidates[where] == chosen) if len(candidates) else np.zeros(len(chosen), bool)
+        chosen_scores = np.where(scored, values[where] if len(values) else 0.0, 0.0)
+        rows.extend(
+            (customer, rank, items[item], float(score))
+            for rank, (item, score) in enumerate(zip(chosen, chosen_scores, strict=True), start=1)
+        )
     return pd.DataFrame(rows, columns=["customer_id", "rank", "item", "score"])
 
 
