@@ -1,4 +1,5 @@
-"""Any sequence of movements keeps balance = sum of movements and matches a reference valuation."""
+"""Any sequence of movements keeps balance = sum of movements and matches a reference valuation,
+also with arbitrary past dates (the kardex read in date order)."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -8,10 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from erp_core import db
+from erp_core.domain.money import round_unit_cost
 from erp_core.services.adjustments import StockLineInput, record_shrinkage
-from erp_core.services.errors import InsufficientStock
+from erp_core.services.errors import InsufficientStock, OutOfDateOrder
+from erp_core.services.purchasing import PurchaseLineInput, receive_goods
 from erp_core.services.returns import ReturnLineInput, ReturnRequest, return_sale
-from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell
+from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell, sell_many
 from tests.conftest import clone_database
 from tests.factories import LIMA_NOON, build_chain, stock_up
 
@@ -41,7 +44,7 @@ def check_sequence(conn, moves):
     for i, (kind, n, cost) in enumerate(moves):
         at = LIMA_NOON + dt.timedelta(minutes=i)
         if kind == "receive":
-            stock_up(conn, chain, "0001", "SKU0001", n, cost, key=f"m{i}")
+            stock_up(conn, chain, "0001", "SKU0001", n, cost, key=f"m{i}", at=at)
             qty, value = qty + n, value + n * Fraction(cost)
         elif kind == "sell":
             request = SaleRequest(f"m{i}", "0001", [SaleLineInput("SKU0001", D(n))],
@@ -91,3 +94,163 @@ def check_sequence(conn, moves):
         assert abs(Fraction(balance[1]) - value) <= Fraction(len(rows), 100)
         if balance[0] == 0:
             assert balance[1] == 0
+
+
+DAY_ZERO = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+dated = st.tuples(st.integers(0, 1), st.integers(0, 60), st.integers(0, 12))  # product, day, hour
+dated_movement = st.one_of(
+    st.tuples(
+        st.just("receive"), dated, st.integers(1, 40), st.decimals("0.10", "99.99", places=2)
+    ),
+    st.tuples(st.just("sell"), dated, st.integers(1, 30), st.none()),
+    st.tuples(st.just("batch"), dated, st.integers(1, 30), dated),
+    st.tuples(st.just("shrink"), dated, st.integers(1, 5), st.none()),
+    st.tuples(st.just("return"), dated, st.integers(1, 3), st.none()),
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(dated_movement, min_size=1, max_size=20))
+def test_movements_with_any_past_dates_keep_the_kardex_right_in_date_order(
+    pg_server, template_db, moves
+):
+    """Whatever dates movements carry, each product's kardex read in date order runs from zero
+    to its balance by the sum of its movements, never below zero, valued as a reference that
+    values the accepted movements in date order; a movement dated before its product's latest
+    one is refused (OutOfDateOrder), through the services and through post_sale/post_sales."""
+    url = clone_database(pg_server, template_db)
+    try:
+        with db.connect(url) as conn:
+            check_dated_sequence(conn, moves)
+    finally:
+        db.drop_database(pg_server, url)
+
+
+class Reference:
+    """Exact weighted-average valuation per product, in the order movements are accepted."""
+
+    def __init__(self):
+        self.qty = [Fraction(0), Fraction(0)]
+        self.value = [Fraction(0), Fraction(0)]
+        self.last = [None, None]  # the day of each product's latest movement
+
+    def refuses(self, product: int, at: dt.datetime) -> bool:
+        return self.last[product] is not None and at.date() < self.last[product]
+
+    def take(self, product: int, n: int, at: dt.datetime) -> Fraction:
+        unit = self.value[product] / self.qty[product]
+        self.qty[product] -= n
+        self.value[product] -= n * unit
+        self.last[product] = max(self.last[product] or at.date(), at.date())
+        return unit
+
+    def put(self, product: int, n: int, unit: Fraction, at: dt.datetime) -> None:
+        self.qty[product] += n
+        self.value[product] += n * unit
+        self.last[product] = max(self.last[product] or at.date(), at.date())
+
+
+def moment(when) -> dt.datetime:
+    _, day, hour = when
+    return DAY_ZERO + dt.timedelta(days=day, hours=hour)
+
+
+def check_dated_sequence(conn, moves):
+    chain = build_chain(conn, n_products=2, price="10.00")
+    ref, sales, keys = Reference(), [], iter(range(10**6))
+
+    def sale(product, n, at):
+        return SaleRequest(f"k{next(keys)}", "0001", [SaleLineInput(chain.skus[product], D(n))],
+                           [PaymentInput("cash", D(10 * n))], sold_at=at)  # fmt: skip
+
+    def expect_sale(product, n, at, outcome):
+        if ref.refuses(product, at):
+            assert isinstance(outcome, OutOfDateOrder), outcome
+        elif n > ref.qty[product]:
+            assert isinstance(outcome, InsufficientStock), outcome
+        else:
+            assert not isinstance(outcome, Exception), outcome
+            sales.append((outcome, product, n, ref.take(product, n, at), at))
+
+    for kind, when, n, extra in moves:
+        product, at = when[0], moment(when)
+        sku = chain.skus[product]
+        if kind == "receive":
+            try:
+                receive_goods(
+                    conn,
+                    f"k{next(keys)}",
+                    chain.supplier_ruc,
+                    "0001",
+                    [PurchaseLineInput(sku, D(n), extra)],
+                    "G001",
+                    next(keys) + 1,
+                    at,
+                )
+                assert not ref.refuses(product, at)  # fmt: skip
+                ref.put(product, n, Fraction(round_unit_cost(extra)), at)
+            except OutOfDateOrder:
+                assert ref.refuses(product, at)
+        elif kind == "sell":
+            try:
+                outcome = sell(conn, sale(product, n, at))
+            except (OutOfDateOrder, InsufficientStock) as refused:
+                outcome = refused
+            expect_sale(product, n, at, outcome)
+        elif kind == "batch":  # two sales in one post_sales, valued in the order given
+            other, other_at = extra[0], moment(extra)
+            first, second = sell_many(conn, [sale(product, n, at), sale(other, 1, other_at)])
+            expect_sale(product, n, at, first)
+            expect_sale(other, 1, other_at, second)
+        elif kind == "shrink":
+            try:
+                record_shrinkage(conn, f"k{next(keys)}", "0001", [StockLineInput(sku, D(n))], at=at)
+                assert not ref.refuses(product, at) and n <= ref.qty[product]
+                ref.take(product, n, at)
+            except OutOfDateOrder:
+                assert ref.refuses(product, at)
+            except InsufficientStock:
+                assert not ref.refuses(product, at) and n > ref.qty[product]
+        elif kind == "return" and sales:
+            result, sold_product, left, unit, sold_at = sales[-1]
+            back, at = min(n, left), max(at, sold_at)  # a credit note follows its sale
+            request = ReturnRequest(
+                f"k{next(keys)}",
+                result.sale_id,
+                [ReturnLineInput(result.line_ids[0], D(back))],
+                returned_at=at,
+            )
+            try:
+                return_sale(conn, request)  # fmt: skip
+                assert not ref.refuses(sold_product, at)
+            except OutOfDateOrder:
+                assert ref.refuses(sold_product, at)
+                continue
+            sales[-1] = (result, sold_product, left - back, unit, sold_at)
+            if back == left:
+                sales.pop()
+            ref.put(sold_product, back, unit, at)
+    conn.commit()
+    for product, sku in enumerate(chain.skus):
+        rows = conn.execute(
+            "select k.movement_date, k.quantity_in - k.quantity_out, k.total_in - k.total_out, "
+            "k.balance_quantity, k.balance_value from kardex k join products p using (product_id) "
+            "where p.sku = %s order by k.movement_date, k.kardex_id",
+            (sku,),
+        ).fetchall()
+        ledger_order = conn.execute(
+            "select k.movement_date from kardex k join products p using (product_id) "
+            "where p.sku = %s order by k.kardex_id",
+            (sku,),
+        ).fetchall()
+        assert [r[0] for r in rows] == [r[0] for r in ledger_order]  # date order = ledger order
+        qty, value = D(0), D(0)
+        for _, moved, valued, balance_qty, balance_value in rows:
+            qty, value = qty + moved, value + valued
+            assert balance_qty == qty >= 0  # the running balance, never below zero
+            assert balance_value == value >= 0
+        assert qty == ref.qty[product]
+        # rounding to the cent per movement keeps the value within a cent per movement
+        assert abs(Fraction(value) - ref.value[product]) <= Fraction(len(rows), 100)
+        if qty == 0:
+            assert value == 0
