@@ -12,6 +12,7 @@ from dashboards.warehouse import query
 COVER_WINDOW_DAYS = 28  # demand rate: average daily units sold over the last 4 weeks
 OVERSTOCK_DAYS = 90  # more than this many days of cover is overstock
 SLOW_DAYS = 60  # stock on hand and nothing sold for this long: slow mover
+LAST_SALE_LOOKBACK_DAYS = 365  # the last sale is looked for within a year (older: none shown)
 
 
 def position(filters: Filters) -> pd.DataFrame:
@@ -40,6 +41,7 @@ def position(filters: Filters) -> pd.DataFrame:
             select d.store_id, d.product_id, max(d.date_day) as last_sale_date
             from marts.fct_daily_sales d, last_day
             where d.date_day <= last_day.day and d.sold_qty > 0
+                and d.date_day > last_day.day - {LAST_SALE_LOOKBACK_DAYS}
             group by all
         )
         select s.store_code, s.store_name, p.sku, p.product_name, p.department_name,

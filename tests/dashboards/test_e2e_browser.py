@@ -87,6 +87,23 @@ def _wait_rendered(page, title: str) -> None:
     )
 
 
+def _drill_one_level_by_clicking_a_row(page) -> None:
+    """The native dataframe selection drills down: a click on a row's marker goes one level
+    down, the path lands in the URL beside the filters."""
+    page.locator('[data-testid="stSidebarNav"] a[href$="/drilldown"]').first.click()
+    _wait_rendered(page, "Drill-down")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The selection column is the grid's first; rows are 35 px high under a 35 px header.
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    page.wait_for_url("**d_region=**", timeout=60_000)
+    _wait_rendered(page, "Drill-down")
+    assert page.get_by_text("Región:", exact=False).first.is_visible()
+    assert "pago=cash" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse, tmp_path):
     assert shutil.which("chromium") or os.path.exists(CHROMIUM)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -124,6 +141,7 @@ def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse,
                 assert errors.count() == 0, f"{spec.title}: {errors.first.inner_text()}"
                 assert "Datos al" in page.content(), spec.title
                 assert "pago=cash" in page.url, f"{spec.title}: filters lost ({page.url})"
+            _drill_one_level_by_clicking_a_row(page)
         finally:
             context.close()
     assert len(timings) == len(PAGES)
