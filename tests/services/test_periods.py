@@ -1,8 +1,10 @@
 """Closed periods: nothing is posted into a closed month, by any service; reopening is recorded."""
 
 import datetime as dt
+import threading
 from decimal import Decimal as D
 
+import psycopg
 import pytest
 
 from erp_core.services import periods
@@ -89,3 +91,30 @@ def test_a_period_act_that_cannot_be_is_refused_by_name(conn, chain, action, mon
     with pytest.raises(InvalidInput, match=match):
         act(conn, month, reason, "contadora")
     assert len(conn.execute("select * from period_events").fetchall()) == 1
+
+
+def test_a_close_waits_for_the_movements_posting_into_its_month(conn, chain, db_url):
+    """A merma posting into September holds the month open: the close waits for its commit,
+    and a merma after the close is refused."""
+    conn.commit()
+    september, in_september = dt.date(2026, 9, 1), dt.datetime(2026, 9, 15, 10, tzinfo=LIMA)
+    closed = threading.Event()
+
+    def close():
+        with psycopg.connect(db_url) as accountant:
+            periods.close_period(accountant, september, "libros de setiembre", "contadora")
+        closed.set()
+
+    with psycopg.connect(db_url) as till, till.transaction():
+        record_shrinkage(till, "m1", "0001", [StockLineInput("SKU0001", D(1))], at=in_september)
+        closer = threading.Thread(target=close)
+        closer.start()
+        assert not closed.wait(1.0)  # waits for the merma's transaction
+    closer.join(30)
+    assert closed.is_set()
+    with pytest.raises(PeriodClosed):
+        record_shrinkage(conn, "m2", "0001", [StockLineInput("SKU0001", D(1))], at=in_september)
+    conn.rollback()
+    assert conn.execute("select count(*) from kardex where operation_type = '13'").fetchone() == (
+        1,
+    )
