@@ -127,3 +127,34 @@ def test_audience_counts_and_export_through_the_core(
     assert row_count == len(rows) == logged
     assert exported_by.startswith("tableros:")
     assert any(f"#{export_id}" in s.value for s in app.success)
+
+
+def test_stock_health_figures_are_the_warehouse(open_page, demo_warehouse):
+    end = demo_warehouse.end_date
+    app = open_page("pages/salud_stock.py", {"desde": end.isoformat(), "hasta": end.isoformat()})
+    with snapshot(demo_warehouse.home) as con:
+        value, stockouts = con.execute(
+            """
+            select sum(i.stock_value_pen), count(*) filter (where i.is_stockout)
+            from marts.fct_inventory_daily i join marts.dim_product p using (product_id)
+            where i.date_day = ? and p.is_active
+            """,
+            [end],
+        ).fetchone()
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Stock valorizado"] == formatting.money(value)
+    assert shown["Quiebres hoy"] == formatting.integer(stockouts)
+
+
+def test_segment_figures_are_the_tables(open_page, ml_home):
+    app = open_page("pages/segmentos.py", home=ml_home)
+    with snapshot(ml_home) as con:
+        customers, segments, outliers = con.execute(
+            "select count(*), count(distinct segment_id), count(*) filter (where is_outlier) "
+            "from ml.fct_customer_segments"
+        ).fetchone()
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Clientes segmentados"] == formatting.integer(customers)
+    assert shown["Segmentos"] == formatting.integer(segments)
+    side_by_side = next(d.value for d in app.dataframe if "outliers_count" in d.value.columns)
+    assert side_by_side["outliers_count"].sum() == outliers
