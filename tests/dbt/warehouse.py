@@ -118,7 +118,7 @@ class Dbt:
     def __call__(self, *args: str) -> DbtRun:
         command = [str(DBT), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
         done = subprocess.run(
-            command, env=self.env, capture_output=True, text=True, timeout=600, check=False
+            command, env=self.env, capture_output=True, text=True, timeout=1800, check=False
         )
         results, failures = {}, {}
         run_results = self.workdir / "target" / "run_results.json"

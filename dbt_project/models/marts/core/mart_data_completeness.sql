@@ -5,8 +5,9 @@
     partial, and the last complete day is the one before it (or the latest day with data, when
     nothing was recorded after it: no data is not zero sales). Without an extract log, the latest
     operation recorded anywhere in the chain stands in for the watermark (a lower bound: the
-    copy was read no earlier). See docs/DECISIONLOG.md: forecasts fit on days up to
-    last_complete_date only.
+    copy was read no earlier). Only the watermark's date is kept: the instant changes with every
+    extract, the days it makes complete only once a day. See docs/DECISIONLOG.md: forecasts fit
+    on days up to last_complete_date only.
 #}
 
 with
@@ -123,7 +124,6 @@ final as (
         store_movements.last_movement_date,
         dates.data_start_date,
         dates.latest_data_date,
-        dates.watermark_at,
         dates.watermark_source,
         dates.watermark_date,
         dates.last_complete_date,

@@ -97,8 +97,8 @@ product_days as (
     inner join calendar
         on
             calendar.date_day between bounds.window_start_date and bounds.window_end_date
-            and (products.listed_date is null or calendar.date_day >= products.listed_date)
-            and (products.delisted_date is null or calendar.date_day < products.delisted_date)
+            and calendar.date_day >= coalesce(products.listed_date, bounds.window_start_date)
+            and calendar.date_day < coalesce(products.delisted_date, cast('9999-12-31' as date))
 
 ),
 
@@ -115,11 +115,13 @@ product_prices as (
             else 'list_price'
         end as regular_price_source
     from product_days
+    {#- Bounds without nulls and no `or`: an equi-join on the product with the range as a
+        residual (with `or`, DuckDB compared every product-day with every period). #}
     left join periods
         on
             product_days.product_id = periods.product_id
-            and (periods.valid_from_date is null or product_days.date_day >= periods.valid_from_date)
-            and (periods.valid_to_date is null or product_days.date_day <= periods.valid_to_date)
+            and product_days.date_day >= coalesce(periods.valid_from_date, cast('0001-01-01' as date))
+            and product_days.date_day <= coalesce(periods.valid_to_date, cast('9999-12-31' as date))
     left join observed
         on
             product_days.product_id = observed.product_id

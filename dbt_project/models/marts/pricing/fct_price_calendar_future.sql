@@ -56,8 +56,8 @@ product_days as (
         on
             calendar.date_day > completeness.latest_data_date
             and calendar.date_day <= completeness.forecast_end_date
-            and (products.listed_date is null or calendar.date_day >= products.listed_date)
-            and (products.delisted_date is null or calendar.date_day < products.delisted_date)
+            and calendar.date_day >= coalesce(products.listed_date, calendar.date_day)
+            and calendar.date_day < coalesce(products.delisted_date, cast('9999-12-31' as date))
 
 ),
 
