@@ -26,7 +26,7 @@ ALL_MODELS = (GLOBAL, *COSTLY, *INTERMITTENT, *BASELINES)
 MA_WINDOW = {"D": 28, "W": 8, "M": 12}
 SPARSE_CLASSES = ("intermittent", "lumpy", "zero")
 AUTO = "auto"
-SWITCH_MARGIN = 0.1
+SWITCH_MARGIN = 0.3
 
 
 @dataclass

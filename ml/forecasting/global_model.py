@@ -15,6 +15,7 @@ from ml.forecasting.features import FeatureBuilder
 from ml.forecasting.panel import Panel
 
 ENGINES = ("lightgbm", "hgb")
+LABEL_CAP = 0.999  # training labels are winsorised at this quantile
 
 
 class GlobalModel:
@@ -88,6 +89,9 @@ class GlobalModel:
         features = builder.rows(series, target, step)
         scale = builder.scale[series, target - step]
         label = panel.y[series, target] / scale
+        # a few giant orders on series that barely sold (a label thousands of times the
+        # series' scale) would dominate the Poisson fit and drag every other series down
+        label = np.minimum(label, np.quantile(label, LABEL_CAP))
         self.features_ = list(features.columns)
         self.categorical_ = [c for c in self.features_ if c.startswith("cat_")]
         self.estimator_ = self._estimator(self.categorical_)
