@@ -20,6 +20,9 @@ from tests.factories import build_chain, stock_up
 from tests.importer.files import line, read_csv, table_counts, write_csv, write_parquet
 
 OPENING = ImportOptions(opening_stock=True)
+# a till's sales around the history these tests import (the kardex is kept in date order)
+EARLY = dt.datetime(2026, 3, 10, 13, 0, tzinfo=dt.UTC)  # 08:00 in Lima
+LATE = dt.datetime(2026, 3, 10, 20, 0, tzinfo=dt.UTC)
 NEW_SUPPLIER_RUC = make_ruc("20", 55500001)
 
 # (date, store, sku, quantity, unit_price, ticket, unit_cost, payment): 3 tickets, 4 lines.
@@ -328,7 +331,7 @@ def test_an_import_numbers_its_sales_gaplessly_and_the_tills_continue_after(conn
     """The import numbers through ``post_sales``: a refused ticket takes no number."""
     stock_up(conn, chain, "0001", "SKU0001", 10, "5.00")
     sell(conn, SaleRequest("till-1", "0001", [SaleLineInput("SKU0001", D(1))],
-                           [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+                           [PaymentInput("cash", D("11.80"))], sold_at=EARLY))  # fmt: skip
     path = write_csv(tmp_path / "ventas.csv", [
         line("2026-03-10 09:00", "0001", "SKU0001", "2", "11.80", "A"),
         line("2026-03-10 10:00", "0001", "SKU0001", "50", "11.80", "B"),  # beyond stock
@@ -339,7 +342,7 @@ def test_an_import_numbers_its_sales_gaplessly_and_the_tills_continue_after(conn
     assert report.committed
     assert (report.imported_tickets, report.rejected_lines) == (2, [3, 5])
     after = sell(conn, SaleRequest("till-2", "0001", [SaleLineInput("SKU0001", D(1))],
-                                   [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+                                   [PaymentInput("cash", D("11.80"))], sold_at=LATE))  # fmt: skip
     assert (after.serie, after.number) == ("B001", 4)
     numbers = conn.execute(
         "select s.channel, s.serie, s.number from sales s order by s.number"
@@ -431,7 +434,8 @@ def test_a_till_selling_during_an_import_waits_and_neither_is_aborted(
             assert time.monotonic() < deadline, "the import never waited for the till"
             time.sleep(0.05)
         sold = sell(till, SaleRequest("till", "0001", [SaleLineInput("SKU0002", D(1))],
-                                      [PaymentInput("cash", D("11.80"))]))  # fmt: skip
+                                      [PaymentInput("cash", D("11.80"))],
+                                      sold_at=EARLY))  # fmt: skip
         till.commit()
         thread.join(30)
     assert "error" not in outcome
