@@ -12,7 +12,7 @@ from dashboards.warehouse import query
 COVER_WINDOW_DAYS = 28  # demand rate: average daily units sold over the last 4 weeks
 OVERSTOCK_DAYS = 90  # more than this many days of cover is overstock
 SLOW_DAYS = 60  # stock on hand and nothing sold for this long: slow mover
-LAST_SALE_LOOKBACK_DAYS = 365  # the last sale is looked for within a year (older: none shown)
+LAST_SALE_LOOKBACK_DAYS = 180  # the last sale is looked for within 6 months (older: none)
 
 
 def position(filters: Filters) -> pd.DataFrame:
@@ -30,17 +30,14 @@ def position(filters: Filters) -> pd.DataFrame:
             from marts.fct_inventory_daily i, last_day
             where i.date_day = last_day.day
         ),
-        demand as (
+        sales as (
+            -- one pass over the recent daily sales: the demand rate and the last sale
             select d.store_id, d.product_id,
-                sum(d.net_qty) / {COVER_WINDOW_DAYS} as daily_demand_qty
+                sum(d.net_qty) filter (where d.date_day > last_day.day - {COVER_WINDOW_DAYS})
+                    / {COVER_WINDOW_DAYS} as daily_demand_qty,
+                max(d.date_day) filter (where d.sold_qty > 0) as last_sale_date
             from marts.fct_daily_sales d, last_day
-            where d.date_day > last_day.day - {COVER_WINDOW_DAYS} and d.date_day <= last_day.day
-            group by all
-        ),
-        last_sale as (
-            select d.store_id, d.product_id, max(d.date_day) as last_sale_date
-            from marts.fct_daily_sales d, last_day
-            where d.date_day <= last_day.day and d.sold_qty > 0
+            where d.date_day <= last_day.day
                 and d.date_day > last_day.day - {LAST_SALE_LOOKBACK_DAYS}
             group by all
         )
@@ -50,7 +47,7 @@ def position(filters: Filters) -> pd.DataFrame:
             coalesce(m.daily_demand_qty, 0) as daily_demand_qty,
             case when coalesce(m.daily_demand_qty, 0) > 0
                 then k.stock_on_hand_qty / m.daily_demand_qty end as days_of_cover,
-            ls.last_sale_date,
+            m.last_sale_date,
             (select day from last_day) as as_of_date,
             greatest(k.stock_on_hand_qty
                 - coalesce(m.daily_demand_qty, 0) * {OVERSTOCK_DAYS}, 0) as overstock_qty,
@@ -60,8 +57,7 @@ def position(filters: Filters) -> pd.DataFrame:
         from stock k
         join marts.dim_store s on s.store_id = k.store_id
         join marts.dim_product p on p.product_id = k.product_id
-        left join demand m on m.store_id = k.store_id and m.product_id = k.product_id
-        left join last_sale ls on ls.store_id = k.store_id and ls.product_id = k.product_id
+        left join sales m on m.store_id = k.store_id and m.product_id = k.product_id
         where {scope.where_sql} and p.is_active
         order by k.stock_value_pen desc
         """,
