@@ -10,7 +10,8 @@ Data sets (each present one is run):
   planted truth (profiles, complementary pairs);
 - ``medium``: the medium demo chain's snapshot (``var/medium``), when it has been built.
 
-Every step runs in its own child process (spawned), which loads its inputs from Parquet, resets
+Every step runs in its own child process (spawned), which imports the libraries and loads its
+inputs from Parquet (neither is timed), resets
 its peak-RSS mark (``/proc/self/clear_refs``), runs, and reports its wall time, its peak RSS
 during the step (``VmHWM``) and the RSS its inputs alone took before it.
 Machines are shared: run it under ``flock /tmp/bench.lock``. Results go to docs/BENCHMARKS.md.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib
 import json
 import multiprocessing
 import sys
@@ -250,6 +252,9 @@ STEPS = {
 
 def run_step(step: str, folder: str) -> dict:
     """In the child: load the step's inputs, note the RSS, run, report time and peak RSS."""
+    for module in ("ml.segmentation", "ml.customer_value", "ml.recommendations", "sklearn.metrics"):
+        importlib.import_module(module)  # seconds on a busy machine: not the step's time
+
     function, names = STEPS[step]
     frames = {
         name: pd.read_parquet(Path(folder) / f"{name}.parquet")
