@@ -1,45 +1,55 @@
-"""A supplier's purchase-order draft from the restock plan, as CSV and Excel."""
+"""A supplier's purchase-order draft, written by the nightly export's own code
+(``pipelines.delivery.purchase_orders``) so the download is byte for byte what buyers receive."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-FROM_SUPPLIER = "proveedor"  # ml.inventory.plan.FROM_SUPPLIER
+from pipelines.delivery.purchase_orders import FROM_SUPPLIER, write_purchase_orders
 
-DRAFT_COLUMNS = {
-    "supplier_name": "proveedor",
-    "store_code": "entregar_en",
-    "sku": "sku",
-    "product_name": "producto",
-    "order_qty": "cantidad",
-    "order_packs": "paquetes",
-    "pack_size": "unidades_por_paquete",
-    "unit_cost_pen": "costo_unitario_pen",
-    "order_value_pen": "valor_pen",
-    "projected_stockout_date": "quiebre_proyectado",
-    "priority_rank": "prioridad",
-}
+__all__ = ["FROM_SUPPLIER", "Draft", "draft"]
 
 
-def draft(recommendations: pd.DataFrame, supplier: str) -> pd.DataFrame:
-    """The lines a supplier must deliver: what the plan orders from suppliers, by priority."""
-    rows = recommendations[
-        (recommendations["supplier_name"] == supplier) & (recommendations["order_qty"] > 0)
-    ]
-    if "replenished_from" in rows:
-        rows = rows[rows["replenished_from"].fillna(FROM_SUPPLIER) == FROM_SUPPLIER]
-    present = [c for c in DRAFT_COLUMNS if c in rows.columns]
-    return rows.sort_values("priority_rank")[present].rename(columns=DRAFT_COLUMNS)
+@dataclass(frozen=True)
+class Draft:
+    supplier_name: str
+    excel_name: str
+    excel_bytes: bytes
+    csv_name: str
+    csv_bytes: bytes
+    lines: pd.DataFrame  # the CSV as read back: what the screen shows
+    total_pen: float
+    min_order_pen: float
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.total_pen + 1e-9 < self.min_order_pen
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
-
-
-def to_excel(frame: pd.DataFrame, sheet: str = "Pedido") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet)
-    return buffer.getvalue()
+def draft(
+    recommendations: pd.DataFrame, suppliers: pd.DataFrame, supplier_id: int, as_of: dt.date
+) -> Draft | None:
+    """The supplier's draft from the whole plan (None: nothing to order from it)."""
+    rows = recommendations[recommendations["supplier_id"] == supplier_id]
+    with tempfile.TemporaryDirectory(prefix="oc_") as folder:
+        written = write_purchase_orders(rows, suppliers, as_of, Path(folder))
+        if not written:
+            return None
+        (order,) = written
+        csv_bytes = order.csv_path.read_bytes()
+        return Draft(
+            order.supplier_name,
+            order.excel_path.name,
+            order.excel_path.read_bytes(),
+            order.csv_path.name,
+            csv_bytes,
+            pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig", dtype=str),
+            order.total_pen,
+            order.min_order_pen,
+        )

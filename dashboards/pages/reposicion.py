@@ -107,26 +107,47 @@ if ui.model_table_ready(restock.transfers_table(), "Las transferencias propuesta
         )
 
 st.subheader("Borradores de pedido por proveedor")
-ordering = sorted(plan.loc[plan["order_qty"] > 0, "supplier_name"].dropna().unique())
-if not ordering:
+st.caption(
+    "El pedido de cada proveedor para toda la cadena, tal como lo escribe la exportación "
+    "nocturna (Excel con una hoja por tienda, y CSV)."
+)
+whole_plan = restock.recommendations(None)
+source = (
+    whole_plan["replenished_from"].fillna(purchase_orders.FROM_SUPPLIER)
+    if "replenished_from" in whole_plan
+    else purchase_orders.FROM_SUPPLIER
+)
+buying = whole_plan[(whole_plan["order_qty"] > 0) & (source == purchase_orders.FROM_SUPPLIER)]
+ordering = (
+    buying.drop_duplicates("supplier_id").set_index("supplier_id")["supplier_name"].sort_values()
+)
+if ordering.empty:
     st.info("Ningún proveedor tiene pedidos sugeridos.", icon=":material/info:")
 else:
-    supplier = st.selectbox("Proveedor del pedido", ordering, key="po_supplier")
-    draft = purchase_orders.draft(plan, supplier)
-    st.dataframe(draft, hide_index=True, width="stretch")
-    stem = f"pedido_{supplier.replace(' ', '_')}_{formatting.date(as_of).replace('/', '')}"
+    supplier_id = st.selectbox(
+        "Proveedor del pedido", list(ordering.index), format_func=ordering.get, key="po_supplier"
+    )
+    plan_day = whole_plan["as_of_date"].max()
+    order = purchase_orders.draft(whole_plan, restock.suppliers(), supplier_id, plan_day)
+    if order.below_minimum:
+        st.warning(
+            f"El pedido suma {formatting.money(order.total_pen)}, por debajo del mínimo del "
+            f"proveedor ({formatting.money(order.min_order_pen)}).",
+            icon=":material/warning:",
+        )
+    st.dataframe(order.lines, hide_index=True, width="stretch")
     left, right = st.columns(2)
     left.download_button(
         "Descargar pedido (Excel)",
-        data=purchase_orders.to_excel(draft),
-        file_name=f"{stem}.xlsx",
+        data=order.excel_bytes,
+        file_name=order.excel_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
     right.download_button(
         "Descargar pedido (CSV)",
-        data=purchase_orders.to_csv(draft),
-        file_name=f"{stem}.csv",
+        data=order.csv_bytes,
+        file_name=order.csv_name,
         mime="text/csv",
         icon=":material/download:",
     )

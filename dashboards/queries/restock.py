@@ -73,10 +73,14 @@ def _place_and_product(filters: Filters, alias: str) -> tuple[str, list]:
     return (" and ".join(clauses) or "true"), params
 
 
-def recommendations(filters: Filters) -> pd.DataFrame:
+def suppliers() -> pd.DataFrame:
+    return query("select supplier_id, supplier_ruc, min_order_pen from marts.dim_supplier")
+
+
+def recommendations(filters: Filters | None) -> pd.DataFrame:
     """Every recommendation in the shared filters' stores and categories, by priority, with its
     urgency (runs out before a delivery could arrive: urgent; within 14 days: soon)."""
-    where, params = _place_and_product(filters, "r")
+    where, params = _place_and_product(filters, "r") if filters else ("true", [])
     frame = query(
         f"""
         select {star_except(RECOMMENDATIONS, "r", FROM_DIMENSIONS)},

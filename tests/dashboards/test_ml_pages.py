@@ -62,25 +62,37 @@ def test_forecast_figures_are_the_tables(open_page, ml_home):
     assert set(accuracy["model"]) == {"lightgbm", "seasonal_naive"}
 
 
-def test_purchase_order_download_holds_the_draft_on_screen(open_page, ml_home):
+def test_purchase_order_download_is_the_nightly_export_and_the_screen(open_page, ml_home, tmp_path):
     app = open_page("pages/reposicion.py", home=ml_home)
-    supplier = app.selectbox(key="po_supplier").value
+    supplier_id = app.selectbox(key="po_supplier").value
     on_screen = app.dataframe[-1].value.reset_index(drop=True)
-    assert set(on_screen["proveedor"]) == {supplier}
-    from_csv = pd.read_csv(io.BytesIO(downloaded(app, "Descargar pedido (CSV)")), dtype=str)
-    from_excel = pd.read_excel(io.BytesIO(downloaded(app, "Descargar pedido (Excel)")), dtype=str)
-    expected = on_screen.astype(str)
-    assert list(from_csv.columns) == list(expected.columns)
-    assert from_csv["sku"].tolist() == expected["sku"].tolist()
-    assert from_excel["sku"].tolist() == expected["sku"].tolist()
-    assert pd.to_numeric(from_csv["cantidad"]).tolist() == on_screen["cantidad"].tolist()
+    csv_bytes = downloaded(app, "Descargar pedido (CSV)")
+    excel_bytes = downloaded(app, "Descargar pedido (Excel)")
+
+    # What the nightly export writes for this supplier, from the same published plan.
+    from pipelines.delivery.purchase_orders import write_purchase_orders
+
     with snapshot(ml_home) as con:
-        expected_lines = con.execute(
-            "select count(*) from ml.fct_restock_recommendations where supplier_name = ? "
-            "and order_qty > 0",
-            [supplier],
-        ).fetchone()[0]
-    assert len(from_csv) == expected_lines
+        plan = con.execute(
+            """
+            select r.* exclude (store_code, sku, product_name, category_name, supplier_name),
+                s.store_code, s.store_name, p.sku, p.product_name, p.category_name,
+                p.supplier_name
+            from ml.fct_restock_recommendations r
+            join marts.dim_store s using (store_id) join marts.dim_product p using (product_id)
+            where r.supplier_id = ?
+            """,
+            [supplier_id],
+        ).df()
+        suppliers = con.execute(
+            "select supplier_id, supplier_ruc, min_order_pen from marts.dim_supplier"
+        ).df()
+    (nightly,) = write_purchase_orders(plan, suppliers, plan["as_of_date"].max(), tmp_path)
+    assert csv_bytes == nightly.csv_path.read_bytes()
+    assert len(excel_bytes) > 0
+    from_csv = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig", dtype=str)
+    assert from_csv.fillna("").equals(on_screen.fillna(""))
+    assert len(from_csv) == int((plan["order_qty"] > 0).sum())
 
 
 def test_profitability_download_holds_the_table_on_screen(open_page, demo_warehouse):
