@@ -36,6 +36,11 @@ def post_sale_arguments(url: str) -> int:
         ]
 
 
+def has_table(url: str, table: str) -> bool:
+    with db.connect(url) as conn:
+        return conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()[0]
+
+
 def functions_asking_sale_refusal(url: str) -> list[str]:
     with db.connect(url) as conn:
         rows = conn.execute(
@@ -52,6 +57,10 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     assert codes_checked_for_length(db_url) == 4
     assert post_sale_arguments(db_url) == 15  # the request's fingerprint (0014)
     assert functions_asking_sale_refusal(db_url) == ["post_sale", "post_sales"]
+    assert has_table(db_url, "period_closures")  # closed periods (0016)
+    command.downgrade(config, "0015")
+    assert not has_table(db_url, "period_closures")
+    assert post_sale_arguments(db_url) == 15
     command.downgrade(config, "0013")
     assert post_sale_arguments(db_url) == 14  # a number taken by the caller (0009)
     assert functions_asking_sale_refusal(db_url) == ["post_sale", "post_sales"]
@@ -79,6 +88,7 @@ def test_the_schema_goes_down_to_each_release_and_up_again(db_url):
     migrate.upgrade(db_url)
     assert sale_functions(db_url) == head
     assert post_sale_arguments(db_url) == 15
+    assert has_table(db_url, "period_closures")
 
 
 def test_upgrade_keeps_partitions_ahead_of_the_date_in_lima(db_url, monkeypatch):
