@@ -32,6 +32,7 @@ from ml.inventory.plan import RestockInputs, plan_restock
 TRANSFER_DAYS = 2
 HISTORY_DAYS = 56
 MEAN_DAYS = 28
+ORACLE_DAYS = 14
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Outcome:
     orders: int = 0
     order_lines: int = 0
     transfers: int = 0
+    lost_with_warehouse_stock: float = 0.0  # units a store lacked while the warehouse had some
+    lost_units: float = 0.0
 
     @property
     def fill_rate(self) -> float:
@@ -287,9 +290,15 @@ def baseline(chain: Chain, start: int) -> Outcome:
     return result
 
 
-def flat_forecast(chain: Chain, t: int, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flat_forecast(
+    chain: Chain, t: int, as_of: dt.date, oracle: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each store's daily demand as a flat line: its trailing 28-day mean, or (``oracle``) the
+    mean of what the next 14 days really bring, as the demo's own buyers knew it."""
     stores = len(chain.stores) - 1
     recent = chain.demand[t - MEAN_DAYS + 1 : t + 1, :stores]
+    if oracle and t + 1 < len(chain.days):
+        recent = chain.demand[t + 1 : t + 1 + ORACLE_DAYS, :stores]
     longer = chain.demand[t - HISTORY_DAYS + 1 : t + 1, :stores]
     mean = recent.mean(axis=0)
     error = longer.std(axis=0)
@@ -305,8 +314,15 @@ def flat_forecast(chain: Chain, t: int, as_of: dt.date) -> tuple[pd.DataFrame, p
     return forecast, accuracy
 
 
-def replay(chain: Chain, start: int, config: PolicyConfig, rng: np.random.Generator) -> Outcome:
-    result = Outcome("recomendaciones (plan_restock)")
+def replay(
+    chain: Chain,
+    start: int,
+    config: PolicyConfig,
+    rng: np.random.Generator,
+    oracle: bool = False,
+) -> Outcome:
+    forecast_name = "next 14 days' true mean" if oracle else "trailing 28-day mean"
+    result = Outcome(f"plan_restock, forecast = {forecast_name}")
     n_loc = len(chain.stores)
     wh = n_loc - 1
     s_index = {s: i for i, s in enumerate(chain.stores)}
@@ -349,10 +365,13 @@ def replay(chain: Chain, start: int, config: PolicyConfig, rng: np.random.Genera
         on_hand[:wh] -= sold
         result.demand += float(demand.sum())
         result.sold += float(sold.sum())
-        result.lost_value += float(((demand - sold).sum(axis=0) * chain.price).sum())
+        lost = demand - sold
+        result.lost_value += float((lost.sum(axis=0) * chain.price).sum())
+        result.lost_units += float(lost.sum())
+        result.lost_with_warehouse_stock += float(lost[:, on_hand[wh] > 0].sum())
         result.capital.append(float((on_hand * chain.cost).sum()))
         as_of = chain.days[t]
-        forecast, accuracy = flat_forecast(chain, t, as_of)
+        forecast, accuracy = flat_forecast(chain, t, as_of, oracle)
         loc_idx, p_idx = np.nonzero(on_hand > 0)
         stock = pd.DataFrame(
             {
@@ -487,6 +506,14 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--review-days", type=float, default=7.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--oracle",
+        action="store_true",
+        help="forecast the next 14 days' true mean (the information the demo's buyers had)",
+    )
+    parser.add_argument(
+        "--service", default="0.98,0.95,0.90", help="service levels of classes A,B,C"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     chain = load_chain(args.snapshot, args.weeks)
@@ -496,9 +523,17 @@ def main() -> None:
         f"{chain.days[start]} → {chain.days[-1]}; loaded in {time.perf_counter() - started:.0f} s"
     )
     demo = baseline(chain, start)
-    config = PolicyConfig(review_period_days=args.review_days)
-    ours = replay(chain, start, config, np.random.default_rng(args.seed))
+    a, b, c = (float(x) for x in args.service.split(","))
+    config = PolicyConfig(
+        service_levels={"A": a, "B": b, "C": c}, review_period_days=args.review_days
+    )
+    print(f"review {args.review_days} days, service levels A {a}, B {b}, C {c}")
+    ours = replay(chain, start, config, np.random.default_rng(args.seed), args.oracle)
     report([demo, ours], args.weeks)
+    print(
+        f"lost units {ours.lost_units:,.0f}, of which while the warehouse had stock "
+        f"{ours.lost_with_warehouse_stock:,.0f}; order lines {ours.order_lines:,}"
+    )
     print(f"elapsed {time.perf_counter() - started:.0f} s")
 
 
