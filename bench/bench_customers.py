@@ -8,7 +8,11 @@ Data sets (each present one is run):
 - ``groceries``: the arules Groceries baskets (association rules only);
 - ``small``: the small demo chain's published snapshot (``var/dev``), scored against its
   planted truth (profiles, complementary pairs);
-- ``medium``: the medium demo chain's snapshot (``var/medium``), when it has been built.
+- ``medium``: the medium demo chain's snapshot (``var/medium``), when it has been built;
+- ``medium_synthetic``: a chain of the medium chain's size drawn here (vectorised): 10,000
+  identified customers of 6 profiles over 730 days (about 2M lines), and 1.7M baskets of all
+  tickets (5M lines, 2,000 SKUs in 40 categories, 40 planted complementary pairs) for the rules;
+  the stand-in for timing and memory when the medium snapshot is not there.
 
 Every step runs in its own child process (spawned), which imports the libraries and loads its
 inputs from Parquet (neither is timed), resets
@@ -144,6 +148,104 @@ def warehouse_inputs(home: Path) -> dict[str, pd.DataFrame]:
     return inputs
 
 
+def medium_synthetic_inputs(seed: int = 3) -> dict[str, pd.DataFrame]:
+    """The medium chain's size, drawn with numpy (see the module docstring)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    days, skus, categories, stores = 730, 2_000, 40, 20
+    start = pd.Timestamp("2025-01-01")
+    # profiles: visits per day, lines per ticket, units, promo share, preferred categories
+    profiles = [
+        (0.25, 1.8, 1, 0.05),
+        (0.1, 6.5, 1.5, 0.05),
+        (0.13, 6, 12, 0.02),
+        (0.08, 4, 1, 0.05),
+        (0.1, 4, 2, 0.7),
+        (0.015, 3, 1, 0.05),
+    ]
+    customers = 10_000
+    profile = rng.integers(0, len(profiles), customers)
+    taste = rng.dirichlet(np.full(categories, 0.3), len(profiles))
+    rate = np.array([p[0] for p in profiles])[profile] * rng.gamma(4, 0.25, customers)
+    joined = rng.integers(0, days // 2, customers)
+    tickets_per_customer = rng.poisson(rate * (days - joined))
+    owner = np.repeat(np.arange(customers), tickets_per_customer)
+    ticket_day = joined[owner] + (rng.random(len(owner)) * (days - joined[owner])).astype(int)
+    lines_per_ticket = 1 + rng.poisson(np.array([p[1] for p in profiles])[profile[owner]] - 1)
+    line_ticket = np.repeat(np.arange(len(owner)), lines_per_ticket)
+    line_owner = owner[line_ticket]
+    cumulative = taste.cumsum(axis=1)
+    category = (cumulative[profile[line_owner]] < rng.random(len(line_ticket))[:, None]).sum(1)
+    category = np.minimum(category, categories - 1)
+    item = category * (skus // categories) + rng.zipf(1.6, len(line_ticket)) % (skus // categories)
+    units = np.maximum(1, rng.poisson(np.array([p[2] for p in profiles])[profile[line_owner]]))
+    promo = rng.random(len(line_ticket)) < np.array([p[3] for p in profiles])[profile[line_owner]]
+    price = 2.0 + (item % 97)
+    amount = units * price * np.where(promo, 0.8, 1.0)
+    home = rng.integers(1, stores + 1, customers)
+    store = np.where(
+        rng.random(len(owner)) < 0.85, home[owner], rng.integers(1, stores + 1, len(owner))
+    )
+    sale_date = start + pd.to_timedelta(ticket_day, unit="D")
+    lines = pd.DataFrame(
+        {
+            "customer_id": line_owner,
+            "sale_id": line_ticket,
+            "sale_date": sale_date[line_ticket],
+            "store_id": store[line_ticket],
+            "net_sales_pen": amount,
+            "units_qty": units.astype(float),
+            "is_promotion": promo,
+            "is_return": False,
+            "category": np.char.add("C", category.astype(str)),
+        }
+    )
+    methods = np.array(["cash", "yape", "card", "plin", "transfer"])
+    payments = pd.DataFrame(
+        {
+            "sale_id": np.arange(len(owner)),
+            "payment_method": methods[rng.integers(0, 5, len(owner))],
+        }
+    )
+    # all tickets, identified or not, for the rules: 1.7M baskets, 5M lines, planted pairs
+    baskets_count, total_lines = 1_700_000, 5_000_000
+    basket = np.sort(rng.integers(0, baskets_count, total_lines))
+    basket_item = rng.zipf(1.3, total_lines) % skus
+    pairs = rng.choice(skus, size=(40, 2), replace=False)
+    attach = np.isin(basket_item, pairs[:, 0]) & (rng.random(total_lines) < 0.5)
+    lookup = dict(zip(pairs[:, 0], pairs[:, 1], strict=True))
+    extra = np.array([lookup[i] for i in basket_item[attach]])
+    baskets = pd.DataFrame(
+        {
+            "basket_id": np.concatenate([basket, basket[attach]]),
+            "item": np.concatenate([basket_item, extra]).astype(str),
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "customer_id": line_owner,
+            "basket_id": line_ticket,
+            "ds": sale_date[line_ticket],
+            "item": item,
+            "store_id": store[line_ticket],
+        }
+    )
+    return {
+        "lines": lines,
+        "payments": payments,
+        "transactions": lines.groupby(["customer_id", "sale_id"], as_index=False)
+        .agg(ds=("sale_date", "first"), amount=("net_sales_pen", "sum"))
+        .drop(columns="sale_id"),
+        "baskets": baskets,
+        "history": history,
+        "truth": pd.DataFrame({"customer_id": np.arange(customers), "profile": profile}),
+        "pairs": pd.DataFrame(
+            {"sku": pairs[:, 0].astype(str), "complement_sku": pairs[:, 1].astype(str)}
+        ),
+    }
+
+
 # ---------------------------------------------------------------- steps (child processes)
 
 
@@ -267,8 +369,12 @@ def run_step(step: str, folder: str) -> dict:
     result = function(frames)
     seconds = time.perf_counter() - start
     peak_mb = _status_mb("VmHWM")
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb), "inputs_mb": round(inputs_mb),
-            **result}  # fmt: skip
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mb": round(peak_mb),
+        "inputs_mb": round(inputs_mb),
+        **result,
+    }
 
 
 def _status_mb(field: str) -> float:
@@ -295,7 +401,7 @@ def run_dataset(name: str, inputs: dict[str, pd.DataFrame], steps: list[str]) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="online_retail,groceries,small,medium")
+    parser.add_argument("--only", default="online_retail,groceries,small,medium,medium_synthetic")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     wanted = args.only.split(",")
@@ -312,6 +418,10 @@ def main() -> None:
                 print(f"[{chain}] no snapshot at {home}: skipped", file=sys.stderr)
                 continue
             results[chain] = run_dataset(chain, warehouse_inputs(home), all_steps)
+    if "medium_synthetic" in wanted:
+        results["medium_synthetic"] = run_dataset(
+            "medium_synthetic", medium_synthetic_inputs(), all_steps
+        )
     if args.out:
         args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
 
