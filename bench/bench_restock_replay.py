@@ -507,6 +507,9 @@ def main() -> None:
     parser.add_argument("--review-days", type=float, default=7.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--joint", type=float, default=0.0, help="PolicyConfig.joint_order_share (0: off)"
+    )
+    parser.add_argument(
         "--oracle",
         action="store_true",
         help="forecast the next 14 days' true mean (the information the demo's buyers had)",
@@ -525,9 +528,14 @@ def main() -> None:
     demo = baseline(chain, start)
     a, b, c = (float(x) for x in args.service.split(","))
     config = PolicyConfig(
-        service_levels={"A": a, "B": b, "C": c}, review_period_days=args.review_days
+        service_levels={"A": a, "B": b, "C": c},
+        review_period_days=args.review_days,
+        joint_order_share=args.joint,
     )
-    print(f"review {args.review_days} days, service levels A {a}, B {b}, C {c}")
+    print(
+        f"review {args.review_days} days, service levels A {a}, B {b}, C {c}, "
+        f"joint orders {args.joint}"
+    )
     ours = replay(chain, start, config, np.random.default_rng(args.seed), args.oracle)
     report([demo, ours], args.weeks)
     print(

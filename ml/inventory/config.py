@@ -22,6 +22,10 @@ class PolicyConfig:
         absurd_cover_days: an order covering more days of demand than this (beyond one pack or
             the minimum order) is treated as absurd by the checks.
         min_transfer_qty: smaller moves between stores are not worth a guía de remisión.
+        joint_order_share: when one item of a supplier is ordered, the supplier's other items
+            whose position has used up at least this share of their cycle (the demand over the
+            review period between reorder point and order-up-to level, measured down from the
+            order-up-to level) join the order; 0 turns joint orders off.
     """
 
     service_levels: Mapping[str, float] = field(default_factory=lambda: DEFAULT_SERVICE_LEVELS)
@@ -31,11 +35,14 @@ class PolicyConfig:
     default_lead_time_days: float = 7.0
     absurd_cover_days: float = 180.0
     min_transfer_qty: float = 1.0
+    joint_order_share: float = 0.0
 
     def __post_init__(self) -> None:
         for name, level in {**self.service_levels, "default": self.default_service_level}.items():
             if not 0.5 <= level < 1:
                 raise ValueError(f"service level {name}={level}: must be in [0.5, 1)")
+        if not 0 <= self.joint_order_share <= 1:
+            raise ValueError(f"joint_order_share={self.joint_order_share}: must be in [0, 1]")
         if self.review_period_days <= 0:
             raise ValueError(f"review_period_days={self.review_period_days}: must be > 0")
 

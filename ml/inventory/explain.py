@@ -34,8 +34,9 @@ def why_line(row, transfer_note: str = "") -> str:
         rounding = f"cajas de {units(row.pack_size)}"
         if row.min_order_qty > 0:
             rounding += f", mínimo {units(row.min_order_qty)}"
+        joined = " con el pedido de hoy al proveedor" if getattr(row, "joins_order", False) else ""
         return (
-            f"Pedir {units(row.order_qty)}: {_sums(row)} = {units(row.order_need_qty)} "
+            f"Pedir {units(row.order_qty)}{joined}: {_sums(row)} = {units(row.order_need_qty)} "
             f"→ {rounding}{note}"
         )
     if row.unfilled_qty > 0:

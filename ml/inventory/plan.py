@@ -19,7 +19,7 @@ from ml.inventory.config import PolicyConfig
 from ml.inventory.demand import KEY, demand_paths
 from ml.inventory.explain import why_line
 from ml.inventory.lead_times import learn_lead_times
-from ml.inventory.policy import apply_policy
+from ml.inventory.policy import apply_policy, join_orders
 from ml.inventory.transfers import TRANSFER_COLUMNS, match_transfers
 
 FROM_SUPPLIER, FROM_WAREHOUSE = "proveedor", "almacen"
@@ -194,7 +194,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
         )
         moves.append(match_transfers(needs, offers, config.min_transfer_qty, "replenish"))
         items = _apply_moves(items, moves[1])
-    stores_plan = apply_policy(items)
+    stores_plan = join_orders(apply_policy(items), config.joint_order_share)
     stores_plan = _projections(stores_plan, paths, keys, arrivals, stores_plan["on_hand_qty"])
 
     plans = [stores_plan]
@@ -278,7 +278,7 @@ def _warehouse_plan(
     items["purchases"] = True
     items["replenished_from"] = FROM_SUPPLIER
     items, paths = _with_demand(items, chain_forecast, chain_accuracy, start)
-    plan = apply_policy(items)
+    plan = join_orders(apply_policy(items), config.joint_order_share)
     # The chain's stock (warehouse and stores) against the chain's demand.
     return _projections(plan, paths, keys, arrivals, plan["on_hand_qty"] + plan["downstream_qty"])
 
@@ -421,6 +421,7 @@ RECOMMENDATION_COLUMNS = [
     "min_order_qty",
     "order_qty",
     "order_packs",
+    "joins_order",
     "unit_cost_pen",
     "order_value_pen",
     "unfilled_qty",

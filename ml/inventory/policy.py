@@ -155,3 +155,34 @@ def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
     )
     out["margin_at_risk_pen"] = np.round(uncovered * np.maximum(margin, 0.0), 2)
     return out
+
+
+def join_orders(plan: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Add to each supplier's order tonight the items of that supplier, in the same location,
+    that have used up at least ``share`` of their cycle: one delivery instead of several in the
+    days to come. ``plan`` is ``apply_policy``'s frame with ``supplier_id``."""
+    out = plan.copy()
+    out["joins_order"] = False
+    if share <= 0 or not len(out):
+        return out
+    ordering = out["order_qty"] > 0
+    keys = pd.MultiIndex.from_frame(out[["store_id", "supplier_id"]])
+    triggered = set(keys[ordering.to_numpy()])
+    cycle = out["order_up_to_qty"] - out["reorder_point_qty"]
+    can_order = out["inventory_position_qty"] <= out["order_up_to_qty"] - share * cycle + 1e-9
+    joins = (
+        out["purchases"].astype(bool)
+        & ~ordering
+        & can_order
+        & (out["order_up_to_qty"] > out["inventory_position_qty"] + 1e-9)
+        & np.array([k in triggered for k in keys], dtype=bool)
+    )
+    need = (out["order_up_to_qty"] - out["inventory_position_qty"]).where(joins, 0.0)
+    quantity = round_order(need, out["pack_size"], out["min_order_qty"])
+    out.loc[joins, "needs_order"] = True
+    out.loc[joins, "order_need_qty"] = need[joins]
+    out.loc[joins, "order_qty"] = quantity[joins.to_numpy()]
+    out["order_packs"] = out["order_qty"] / out["pack_size"]
+    out["order_value_pen"] = np.round(out["order_qty"] * out["unit_cost_pen"], 2)
+    out["joins_order"] = joins
+    return out

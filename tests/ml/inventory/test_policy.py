@@ -94,3 +94,22 @@ def test_bad_input_is_refused_naming_row_and_field():
         apply_policy(item(pack_size=0))
     with pytest.raises(ValueError, match=r"missing columns \['unit_margin_pen'\]"):
         apply_policy(item().drop(columns="unit_margin_pen"))
+
+
+def test_items_close_to_their_reorder_point_join_the_suppliers_order():
+    from ml.inventory.policy import join_orders
+
+    items = pd.concat(
+        [
+            item(product_id=1, on_hand_qty=30.0),  # position 40 ≤ 59.18: ordered
+            item(product_id=2, on_hand_qty=60.0),  # position 70 ≤ 89.18 − 0.5 × 30: joins
+            item(product_id=3, on_hand_qty=70.0),  # position 80 > 74.18: waits
+            item(product_id=4, on_hand_qty=60.0),  # like 2, but another supplier: waits
+        ],
+        ignore_index=True,
+    ).assign(supplier_id=[7, 7, 7, 8])
+    out = join_orders(apply_policy(items), 0.5).set_index("product_id")
+    assert out["order_qty"].to_dict() == {1: 60.0, 2: 24.0, 3: 0.0, 4: 0.0}  # 19.18 → 2 packs
+    assert out["joins_order"].to_dict() == {1: False, 2: True, 3: False, 4: False}
+    assert why_line(out.loc[2]).startswith("Pedir 24 con el pedido de hoy al proveedor:")
+    assert join_orders(apply_policy(items), 0.0)["order_qty"].tolist() == [60.0, 0.0, 0.0, 0.0]
