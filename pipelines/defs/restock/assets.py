@@ -35,6 +35,11 @@ class RestockConfig(dg.Config):
     service_level_c: float = Field(default=0.90, description="Cycle service level, class C.")
     transfer_lead_time_days: float = Field(default=2.0, description="Days a transfer takes.")
     window_days: int = Field(default=90, description="Days of sales behind margins and rotation.")
+    joint_order_share: float = Field(
+        default=0.0,
+        description="Items of a supplier that used up this share of their cycle join its order "
+        "tonight (0: off).",
+    )
 
     def policy(self) -> PolicyConfig:
         return PolicyConfig(
@@ -45,6 +50,7 @@ class RestockConfig(dg.Config):
             },
             review_period_days=self.review_period_days,
             transfer_lead_time_days=self.transfer_lead_time_days,
+            joint_order_share=self.joint_order_share,
         )
 
 
