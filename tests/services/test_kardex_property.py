@@ -15,6 +15,7 @@ from erp_core.services.errors import InsufficientStock, OutOfDateOrder
 from erp_core.services.purchasing import PurchaseLineInput, receive_goods
 from erp_core.services.returns import ReturnLineInput, ReturnRequest, return_sale
 from erp_core.services.sales import PaymentInput, SaleLineInput, SaleRequest, sell, sell_many
+from erp_core.services.transfers import TransferLineInput, dispatch_transfer, receive_transfer
 from tests.conftest import clone_database
 from tests.factories import LIMA_NOON, build_chain, stock_up
 
@@ -106,18 +107,20 @@ dated_movement = st.one_of(
     st.tuples(st.just("batch"), dated, st.integers(1, 30), dated),
     st.tuples(st.just("shrink"), dated, st.integers(1, 5), st.none()),
     st.tuples(st.just("return"), dated, st.integers(1, 3), st.none()),
+    st.tuples(st.just("transfer"), dated, st.integers(1, 10), st.integers(0, 60)),  # hours later
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(dated_movement, min_size=1, max_size=20))
 def test_movements_with_any_past_dates_keep_the_kardex_right_in_date_order(
     pg_server, template_db, moves
 ):
-    """Whatever dates movements carry, each product's kardex read in date order runs from zero
-    to its balance by the sum of its movements, never below zero, valued as a reference that
-    values the accepted movements in date order; a movement dated before its product's latest
-    one is refused (OutOfDateOrder), through the services and through post_sale/post_sales."""
+    """Whatever dates movements carry, each product x store's kardex read in date order runs
+    from zero to its balance by the sum of its movements, never below zero, valued as a
+    reference that values the accepted movements in date order; a movement dated before the
+    latest one of its product in its store is refused (OutOfDateOrder), through the services
+    (transfers between two stores included) and through post_sale/post_sales."""
     url = clone_database(pg_server, template_db)
     try:
         with db.connect(url) as conn:
@@ -127,27 +130,33 @@ def test_movements_with_any_past_dates_keep_the_kardex_right_in_date_order(
 
 
 class Reference:
-    """Exact weighted-average valuation per product, in the order movements are accepted."""
+    """Exact weighted-average valuation per product x store, in the order movements are
+    accepted (store 0 is 0001, store 1 is 0002, which only receives transfers)."""
 
     def __init__(self):
-        self.qty = [Fraction(0), Fraction(0)]
-        self.value = [Fraction(0), Fraction(0)]
-        self.last = [None, None]  # the day of each product's latest movement
+        self.qty = {(p, s): Fraction(0) for p in (0, 1) for s in (0, 1)}
+        self.value = {(p, s): Fraction(0) for p in (0, 1) for s in (0, 1)}
+        self.last = {(p, s): None for p in (0, 1) for s in (0, 1)}  # latest movement's day
 
-    def refuses(self, product: int, at: dt.datetime) -> bool:
-        return self.last[product] is not None and at.date() < self.last[product]
+    def refuses(self, product: int, at: dt.datetime, store: int = 0) -> bool:
+        last = self.last[product, store]
+        return last is not None and at.date() < last
 
-    def take(self, product: int, n: int, at: dt.datetime) -> Fraction:
-        unit = self.value[product] / self.qty[product]
-        self.qty[product] -= n
-        self.value[product] -= n * unit
-        self.last[product] = max(self.last[product] or at.date(), at.date())
+    def take(self, product: int, n: int, at: dt.datetime, store: int = 0) -> Fraction:
+        unit = self.value[product, store] / self.qty[product, store]
+        self.qty[product, store] -= n
+        self.value[product, store] -= n * unit
+        self._moved(product, store, at)
         return unit
 
-    def put(self, product: int, n: int, unit: Fraction, at: dt.datetime) -> None:
-        self.qty[product] += n
-        self.value[product] += n * unit
-        self.last[product] = max(self.last[product] or at.date(), at.date())
+    def put(self, product: int, n: int, unit: Fraction, at: dt.datetime, store: int = 0) -> None:
+        self.qty[product, store] += n
+        self.value[product, store] += n * unit
+        self._moved(product, store, at)
+
+    def _moved(self, product: int, store: int, at: dt.datetime) -> None:
+        last = self.last[product, store]
+        self.last[product, store] = at.date() if last is None else max(last, at.date())
 
 
 def moment(when) -> dt.datetime:
@@ -166,7 +175,7 @@ def check_dated_sequence(conn, moves):
     def expect_sale(product, n, at, outcome):
         if ref.refuses(product, at):
             assert isinstance(outcome, OutOfDateOrder), outcome
-        elif n > ref.qty[product]:
+        elif n > ref.qty[product, 0]:
             assert isinstance(outcome, InsufficientStock), outcome
         else:
             assert not isinstance(outcome, Exception), outcome
@@ -205,12 +214,50 @@ def check_dated_sequence(conn, moves):
         elif kind == "shrink":
             try:
                 record_shrinkage(conn, f"k{next(keys)}", "0001", [StockLineInput(sku, D(n))], at=at)
-                assert not ref.refuses(product, at) and n <= ref.qty[product]
+                assert not ref.refuses(product, at) and n <= ref.qty[product, 0]
                 ref.take(product, n, at)
             except OutOfDateOrder:
                 assert ref.refuses(product, at)
             except InsufficientStock:
-                assert not ref.refuses(product, at) and n > ref.qty[product]
+                assert not ref.refuses(product, at) and n > ref.qty[product, 0]
+        elif kind == "transfer":  # 0001 -> 0002, received some hours after its dispatch
+            lines = [TransferLineInput(sku, D(n))]
+            try:
+                transfer = dispatch_transfer(conn, f"k{next(keys)}", "0001", "0002", lines, at)
+                assert not ref.refuses(product, at) and n <= ref.qty[product, 0]
+            except OutOfDateOrder:
+                assert ref.refuses(product, at)
+                continue
+            except InsufficientStock:
+                assert not ref.refuses(product, at) and n > ref.qty[product, 0]
+                continue
+            unit = ref.take(product, n, at)
+            arrival = at + dt.timedelta(hours=extra)
+            try:
+                receive_transfer(conn, f"k{next(keys)}", transfer, arrival)
+                assert not ref.refuses(product, arrival, store=1)
+                ref.put(product, n, unit, arrival, store=1)
+            except OutOfDateOrder:  # stays in transit
+                assert ref.refuses(product, arrival, store=1)
+        elif kind == "transfer":  # 0001 -> 0002, received some hours after its dispatch
+            lines = [TransferLineInput(sku, D(n))]
+            try:
+                transfer = dispatch_transfer(conn, f"k{next(keys)}", "0001", "0002", lines, at)
+                assert not ref.refuses(product, at) and n <= ref.qty[product, 0]
+            except OutOfDateOrder:
+                assert ref.refuses(product, at)
+                continue
+            except InsufficientStock:
+                assert not ref.refuses(product, at) and n > ref.qty[product, 0]
+                continue
+            unit = ref.take(product, n, at)
+            arrival = at + dt.timedelta(hours=extra)
+            try:
+                receive_transfer(conn, f"k{next(keys)}", transfer, arrival)
+                assert not ref.refuses(product, arrival, store=1)
+                ref.put(product, n, unit, arrival, store=1)
+            except OutOfDateOrder:  # stays in transit
+                assert ref.refuses(product, arrival, store=1)
         elif kind == "return" and sales:
             result, sold_product, left, unit, sold_at = sales[-1]
             back, at = min(n, left), max(at, sold_at)  # a credit note follows its sale
@@ -231,17 +278,16 @@ def check_dated_sequence(conn, moves):
                 sales.pop()
             ref.put(sold_product, back, unit, at)
     conn.commit()
-    for product, sku in enumerate(chain.skus):
+    for (product, store), store_code in [(key, ("0001", "0002")[key[1]]) for key in ref.qty]:
+        pair = "from kardex k join products p using (product_id) join stores s using (store_id) "
+        pair += "where p.sku = %s and s.code = %s"
         rows = conn.execute(
             "select k.movement_date, k.quantity_in - k.quantity_out, k.total_in - k.total_out, "
-            "k.balance_quantity, k.balance_value from kardex k join products p using (product_id) "
-            "where p.sku = %s order by k.movement_date, k.kardex_id",
-            (sku,),
+            f"k.balance_quantity, k.balance_value {pair} order by k.movement_date, k.kardex_id",
+            (chain.skus[product], store_code),
         ).fetchall()
         ledger_order = conn.execute(
-            "select k.movement_date from kardex k join products p using (product_id) "
-            "where p.sku = %s order by k.kardex_id",
-            (sku,),
+            f"select k.movement_date {pair} order by k.kardex_id", (chain.skus[product], store_code)
         ).fetchall()
         assert [r[0] for r in rows] == [r[0] for r in ledger_order]  # date order = ledger order
         qty, value = D(0), D(0)
@@ -249,8 +295,8 @@ def check_dated_sequence(conn, moves):
             qty, value = qty + moved, value + valued
             assert balance_qty == qty >= 0  # the running balance, never below zero
             assert balance_value == value >= 0
-        assert qty == ref.qty[product]
+        assert qty == ref.qty[product, store]
         # rounding to the cent per movement keeps the value within a cent per movement
-        assert abs(Fraction(value) - ref.value[product]) <= Fraction(len(rows), 100)
+        assert abs(Fraction(value) - ref.value[product, store]) <= Fraction(len(rows), 100)
         if qty == 0:
             assert value == 0
