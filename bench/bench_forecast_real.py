@@ -98,7 +98,7 @@ def run(name: str, history: pd.DataFrame, args) -> None:
     print(f"\n== {name}: {n} series, {len(history):,} rows, freq {freq}, h={horizon}, K={windows}")
     started, cpu = time.perf_counter(), time.process_time()
     result = backtest(history, horizon, freq, windows, engine_name=args.engine,
-                      n_jobs=args.jobs, seed=0)  # fmt: skip
+                      n_jobs=args.jobs, seed=0, stat_max_series=args.stat_max_series)  # fmt: skip
     elapsed = time.perf_counter() - started
     overall = result.metrics[result.metrics["level"] == "all"].set_index("model")
     base = overall.loc["seasonal_naive", "wape"]
@@ -114,13 +114,14 @@ def run(name: str, history: pd.DataFrame, args) -> None:
     sample = rng.choice(ids, size=min(args.sample, len(ids)), replace=False)
     part = history[history["unique_id"].isin(sample)]
     started = time.perf_counter()
-    prophet = backtest(part, horizon, freq, windows, models=("prophet", "seasonal_naive"), seed=0)
+    costly = ("prophet", "ets", "theta", "seasonal_naive")
+    prophet = backtest(part, horizon, freq, windows, models=costly, seed=0)
     prophet_s = time.perf_counter() - started
     ours = chosen[chosen["unique_id"].isin(sample)]
-    both = pd.concat([ours, prophet.forecasts[prophet.forecasts["model"] == "prophet"]])
+    both = pd.concat([ours, prophet.forecasts[prophet.forecasts["model"] != "auto"]])
     table = score(both)
     table = table.assign(vs_prophet=table["wape"] / table.loc["prophet", "wape"] - 1)
-    print(f"-- sample of {len(sample)} series vs Prophet (Prophet {prophet_s:.1f} s):")
+    print(f"-- sample of {len(sample)} series vs Prophet, ETS, Theta ({prophet_s:.1f} s):")
     print(table.round(3).to_string())
 
 
@@ -135,6 +136,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sample", type=int, default=20, help="series compared with Prophet")
     parser.add_argument("--min-days", type=int, default=30, help="online: selling days")
+    parser.add_argument(
+        "--stat-max-series",
+        type=int,
+        default=300,
+        help="ETS/Theta on all series up to this many (else only the sample)",
+    )
     args = parser.parse_args()
     loaders = {"online": lambda: online_retail(args.min_days), "aus": aus_retail, "cheese": cheese}
     for name in args.datasets.split(","):
