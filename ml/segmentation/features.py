@@ -194,15 +194,20 @@ def _preferred_store(tickets: pd.DataFrame) -> pd.DataFrame:
 
 
 def _spend_trend(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Spend in the last 90 days and the 90 before; the earlier window is unknown (NaN) when the
+    lines handed in do not reach back that far, so a short history shows no false growth."""
     age = (as_of - frame["sale_date"]).dt.days
     recent = frame["net_sales_pen"].where(age < TREND_DAYS, 0.0)
     previous = frame["net_sales_pen"].where((age >= TREND_DAYS) & (age < 2 * TREND_DAYS), 0.0)
-    return pd.DataFrame(
+    trend = pd.DataFrame(
         {
             "spend_last_90d": recent.groupby(frame["customer_id"]).sum(),
             "spend_previous_90d": previous.groupby(frame["customer_id"]).sum(),
         }
     ).astype(float)
+    if age.max() < 2 * TREND_DAYS - 1:
+        trend["spend_previous_90d"] = np.nan
+    return trend
 
 
 def model_columns(features: pd.DataFrame) -> list[str]:

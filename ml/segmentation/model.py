@@ -179,7 +179,7 @@ def _segment_table(features, X, assignments, model, previous) -> pd.DataFrame:
         typical = _typical(features[members], columns)
         centroid = pd.Series(model.scaling.spreads(model.centroids_[j]), index=columns)
         recent = features.loc[members, "spend_last_90d"].sum()
-        before = features.loc[members, "spend_previous_90d"].sum()
+        before = features.loc[members, "spend_previous_90d"].sum(min_count=1)
         row = {
             "segment_id": segment,
             "segment_name": model.names_[segment],
@@ -192,7 +192,7 @@ def _segment_table(features, X, assignments, model, previous) -> pd.DataFrame:
                 features.loc[members, "monetary_pen"].sum() / features["monetary_pen"].sum()
             ),
             "spend_last_90d": float(recent),
-            "spend_previous_90d": float(before),
+            "spend_previous_90d": float(before),  # NaN: the history does not reach back
             "trend_pct": float(recent / before - 1) if before > 0 else np.nan,
             "size_change": (
                 int(members.sum()) - previous_sizes[segment]

@@ -68,6 +68,7 @@ def test_segments_get_distinct_spanish_names_read_from_their_centroids(chain, fi
     segments = first_run.segments
     assert segments["size"].sum() == len(first_run.assignments)
     assert segments["share_of_value"].sum() == pytest.approx(1.0)
+    assert segments["trend_pct"].notna().all()  # 180 days of history: both windows seen
 
 
 def test_labels_stay_stable_when_retrained_on_one_more_week(chain, first_run):
@@ -139,7 +140,9 @@ def test_features_are_computed_as_a_person_would():
     # shares are shrunk towards the base's as if 3 more average tickets were seen
     raw_payday, base_payday = 0.5, (0.5 + 0.0) / 2
     assert one["payday_share"] == pytest.approx(0.4 * raw_payday + 0.6 * base_payday)
-    assert set(features.columns) >= {"category_a", "category_b", "spend_last_90d"}
+    assert set(features.columns) >= {"category_a", "category_b"}
+    # 16 days of history: the last 90 days are known, the 90 before are not (no false growth)
+    assert one["spend_last_90d"] == 55.0 and np.isnan(one["spend_previous_90d"])
 
 
 def test_segmentation_runs_on_online_retail_customers():
