@@ -25,6 +25,7 @@ from erp_core import db
 from erp_core.demo.generate import generate
 from erp_core.demo.scales import Scale
 
+TRUTH = "planted_truth.json"
 END_DATE = dt.date(2026, 1, 20)
 SEED = 20260120
 SCALE = Scale(
@@ -79,7 +80,7 @@ def build(pg_server: str, template_url: str, home: Path) -> DemoWarehouse:
 
     url = clone_database(pg_server, template_url)
     home.mkdir(parents=True, exist_ok=True)
-    truth_path = home / "planted_truth.json"
+    truth_path = home / TRUTH
     with psycopg.connect(url) as conn:
         generate(conn, SCALE, SEED, END_DATE, truth_path=truth_path)
     demo = DemoWarehouse(url, home, json.loads(truth_path.read_text()))
@@ -96,17 +97,27 @@ def build(pg_server: str, template_url: str, home: Path) -> DemoWarehouse:
 
 
 def shared_demo_warehouse(pg_server: str, template_url: str, shared_dir: Path) -> DemoWarehouse:
-    """The session's demo warehouse, built by the first worker that asks for it."""
+    """The session's demo warehouse, built by the first worker that asks for it.
+
+    ``INNOVALOGIX_TEST_DEMO_HOME`` names the home of one built earlier (its ``demo.json`` says
+    where its core is), for a developer re-running tests of the models without the minutes
+    the build costs; CI never sets it.
+    """
+    reuse = os.environ.get("INNOVALOGIX_TEST_DEMO_HOME")
+    if reuse:
+        home = Path(reuse)
+        saved = json.loads((home / "demo.json").read_text())
+        return DemoWarehouse(saved["core_url"], home, json.loads((home / TRUTH).read_text()))
     marker = shared_dir / "demo_warehouse.json"
     with FileLock(str(shared_dir / "demo_warehouse.lock")):
         if marker.exists():
             saved = json.loads(marker.read_text())
             home = Path(saved["home"])
-            return DemoWarehouse(
-                saved["core_url"], home, json.loads((home / "planted_truth.json").read_text())
-            )
+            return DemoWarehouse(saved["core_url"], home, json.loads((home / TRUTH).read_text()))
         demo = build(pg_server, template_url, shared_dir / f"demo_home_{uuid.uuid4().hex[:6]}")
-        marker.write_text(json.dumps({"core_url": demo.core_url, "home": str(demo.home)}))
+        saved = json.dumps({"core_url": demo.core_url, "home": str(demo.home)})
+        marker.write_text(saved)
+        (demo.home / "demo.json").write_text(saved)
         return demo
 
 
