@@ -130,6 +130,7 @@ def sidebar(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.d
             st.session_state[f"f_{name}"] = list(getattr(initial, name))
         st.session_state["filters_loaded"] = True
 
+    _keep_valid(options, first_day, last_day)
     with st.sidebar:
         st.subheader("Filtros")
         picked = st.date_input(
@@ -148,12 +149,12 @@ def sidebar(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.d
                 format_func=lambda value, name=name: labels.value(name, value),
                 placeholder="Todos",
             )
-        if st.button("Limpiar filtros", width="stretch"):
-            for name in PARAMS:
-                st.session_state[f"f_{name}"] = []
-            default = from_query_params({}, options, first_day, last_day)
-            st.session_state["f_dates"] = (default.start, default.end)
-            st.rerun()
+        st.button(
+            "Limpiar filtros",
+            width="stretch",
+            on_click=_clear,
+            args=(options, first_day, last_day),
+        )
 
     picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
     start = picked[0] if picked and picked[0] else first_day
@@ -166,6 +167,29 @@ def sidebar(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.d
     st.session_state["filters"] = current
     write_query_params(current)
     return current
+
+
+def _clear(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.date) -> None:
+    """Back to the default period and no filter (a callback: runs before the widgets exist)."""
+    for name in PARAMS:
+        st.session_state[f"f_{name}"] = []
+    default = from_query_params({}, options, first_day, last_day)
+    st.session_state["f_dates"] = (default.start, default.end)
+
+
+def _keep_valid(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.date) -> None:
+    """Drop chosen values a newer snapshot no longer has, and keep the period inside its days
+    (a widget refuses a value outside its options or bounds)."""
+    for name in PARAMS:
+        key = f"f_{name}"
+        chosen = st.session_state.get(key, [])
+        kept = [v for v in chosen if v in options.get(name, [])]
+        if kept != chosen:
+            st.session_state[key] = kept
+    dates = tuple(st.session_state.get("f_dates") or ())
+    clamped = tuple(min(max(d, first_day), last_day) for d in dates if d)
+    if clamped != dates:
+        st.session_state["f_dates"] = clamped or (first_day, last_day)
 
 
 def current() -> Filters:

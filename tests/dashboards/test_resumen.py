@@ -89,6 +89,7 @@ def test_a_link_with_filters_opens_the_view_it_names(open_page, demo_warehouse):
     app = open_page("pages/resumen.py", params)
     net, *_ = _warehouse_figures(demo_warehouse.home, start, end, (store,))
     assert _metrics(app)["Venta neta"] == formatting.money(net)
+    assert app.sidebar.multiselect[1].value == [store]
     assert _param(app, "tienda") == [store]
     assert _param(app, "desde") == [start.isoformat()]
     # The filters survive a page switch and stay in the URL.
