@@ -10,7 +10,7 @@ SCALE ?= small
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo demo-data pipeline dagster dashboards serve chromium test lint format bench-sales bench-sales-ceiling bench-sales-bounds bench-demo bench-extract bench-import clean
+.PHONY: setup demo demo-data pipeline dagster dashboards serve chromium test lint format bench-sales bench-sales-ceiling bench-sales-bounds bench-demo bench-extract bench-import bench-dashboards clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -88,6 +88,10 @@ bench-extract: setup
 bench-import: setup
 	uv run python bench/bench_import.py
 	uv run python bench/bench_import_speed.py
+
+# Warehouse queries per page and pages in headless Chromium (HOME: a home with a published snapshot).
+bench-dashboards: setup chromium
+	uv run python bench/bench_dashboards.py --home $(or $(HOME_DIR),var/medium)
 
 clean:
 	rm -rf var/warehouse* var/demo
