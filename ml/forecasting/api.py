@@ -84,11 +84,18 @@ def _settings(models, engine_name, seed, n_jobs, max_rows, progress, **limits) -
     return settings
 
 
-def _run(panel: Panel, windows: int, static: dict, settings: engine.Settings) -> _Runs:
-    try:
-        cuts = engine.cutoffs(panel.length, panel.horizon, windows, panel.freq.season)
-    except ValueError as exc:
-        raise ForecastInputError(str(exc)) from None
+def _run(
+    panel: Panel, windows: int, static: dict, settings: engine.Settings, shrink: bool = False
+) -> _Runs:
+    """Backtest every candidate; with ``shrink``, fewer windows where the history is short."""
+    while True:
+        try:
+            cuts = engine.cutoffs(panel.length, panel.horizon, windows, panel.freq.season)
+            break
+        except ValueError as exc:
+            if not shrink or windows <= 1:
+                raise ForecastInputError(str(exc)) from None
+            windows -= 1
     classes = demand_class(panel.y[:, : cuts[0]])
     models = engine.candidates(settings, panel.n)
     permitted = engine.allowed(models, classes)
@@ -289,7 +296,8 @@ def forecast(
 ) -> ForecastResult:
     """Forecast ``horizon`` periods after the end of ``history``.
 
-    Models are chosen per series by a ``windows``-window backtest (see ``backtest``), refitted
+    Models are chosen per series by a ``windows``-window backtest (see ``backtest``; fewer
+    windows when the history is too short for them, down to one), refitted
     on the whole history and banded with conformal offsets from the backtest residuals.
     ``future`` gives the regressors for the dates to forecast (it may skip dates; only its rows
     are forecast). Returns ``.forecasts`` (unique_id, ds, p10, p50, p90, model), ``.card``
@@ -297,7 +305,7 @@ def forecast(
     """
     settings = _settings(models, engine_name, seed, n_jobs, max_rows, progress, **limits)
     panel, codes = _prepare(history, horizon, freq, future, static, gaps)
-    runs = _run(panel, windows, codes, settings)
+    runs = _run(panel, windows, codes, settings, shrink=True)
     bands = _banded(runs)
     metrics = _metrics(panel, runs, bands, static, None)
     everything = np.arange(len(runs.cutoffs))

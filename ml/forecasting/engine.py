@@ -151,7 +151,7 @@ def cutoffs(length: int, horizon: int, windows: int, season: int) -> list[int]:
     first = length - windows * horizon
     if windows < 1 or first < max(2, min(season, 8)):
         raise ValueError(
-            f"la historia ({length} periodos) es demasiado corta para {windows} ventanas de "
-            f"{horizon} periodos"
+            f"la historia ({length} periodos) es demasiado corta para {windows} "
+            f"{'ventana' if windows == 1 else 'ventanas'} de {horizon} periodos"
         )
     return [first + w * horizon for w in range(windows)]

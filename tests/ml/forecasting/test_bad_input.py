@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ml.forecasting import ForecastInputError, forecast
+from ml.forecasting import ForecastInputError, backtest, forecast
 
 
 def history(**changes) -> pd.DataFrame:
@@ -77,4 +77,8 @@ def test_the_future_must_bring_the_same_regressors_and_later_dates():
 
 def test_too_short_a_history_for_the_windows_is_explained():
     with pytest.raises(ForecastInputError, match="demasiado corta para 5 ventanas"):
-        forecast(history(), 7, "D", windows=5, models=("seasonal_naive",))
+        backtest(history(), 7, "D", windows=5, models=("seasonal_naive",))
+    with pytest.raises(ForecastInputError, match="demasiado corta para 1 ventana de 7"):
+        forecast(history().iloc[:10], 7, "D", windows=2, models=("seasonal_naive",))
+    shrunk = forecast(history(), 7, "D", windows=5, models=("seasonal_naive",))
+    assert shrunk.card["backtest_windows"] == 3 and len(shrunk.forecasts) == 7
