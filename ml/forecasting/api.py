@@ -130,7 +130,8 @@ def _residuals(runs: _Runs, name: str, windows: np.ndarray) -> np.ndarray:
 
 
 def _banded(runs: _Runs) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Each model's (and ``auto``'s) P10/P50/P90 [W, n, H], each window banded by the others."""
+    """Each model's (and ``auto``'s) P10/P50/P90 [W, n, H], each window banded and chosen by
+    the others (by itself when there is only one)."""
     count = len(runs.cutoffs)
     everything = np.arange(count)
     others = [everything[everything != w] if count > 1 else everything for w in range(count)]
@@ -143,16 +144,14 @@ def _banded(runs: _Runs) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
             low, mid, high = conformal.band(runs.preds[name][w], unit, runs.classes, table)
             bands[0][w], bands[1][w], bands[2][w] = low, mid, high
         out[name] = tuple(bands)
-    if count > 1:
-        auto = [np.empty_like(runs.actual) for _ in range(3)]
-        for w in range(count):
-            pick = engine.choose(_errors(runs, others[w]), runs.permitted, runs.models,
-                                 runs.classes)  # fmt: skip
-            for i, name in enumerate(runs.models):
-                rows = pick == i
-                for b in range(3):
-                    auto[b][w][rows] = out[name][b][w][rows]
-        out[engine.AUTO] = tuple(auto)
+    auto = [np.empty_like(runs.actual) for _ in range(3)]
+    for w in range(count):  # one window: the choice is judged in sample (bands_in_sample)
+        pick = engine.choose(_errors(runs, others[w]), runs.permitted, runs.models, runs.classes)
+        for i, name in enumerate(runs.models):
+            rows = pick == i
+            for b in range(3):
+                auto[b][w][rows] = out[name][b][w][rows]
+    out[engine.AUTO] = tuple(auto)
     return out
 
 
@@ -262,7 +261,8 @@ def backtest(
     forecast dates taken from the history, as a future frame would give them).
 
     ``.forecasts``: unique_id, ds, cutoff, model, p10, p50, p90, y for every candidate (incl.
-    seasonal_naive) and ``auto`` (each window's per-series choice made on the other windows),
+    seasonal_naive) and ``auto`` (each window's per-series choice made on the other windows;
+    with one window, on itself),
     restricted to ``keep`` models if given. ``.metrics``: level, key, unique_id, model, wape,
     mase, bias, coverage_p10, coverage_p90, n, per series, per ``groups`` column of ``static``
     (default: its non-numeric columns) and for ``all``.
