@@ -29,15 +29,13 @@ start = ahead["date_day"].min()
 horizon_end = start + pd.Timedelta(weeks=HORIZON_WEEKS)
 ahead = ahead[ahead["date_day"] < horizon_end]
 
-cols = st.columns(3)
-cols[0].metric("Venta pronosticada (8 semanas)", formatting.money(ahead["forecast_pen"].sum()))
-cols[1].metric(
-    "Banda P10–P90",
-    f"{formatting.money(ahead['p10_pen'].sum())} – {formatting.money(ahead['p90_pen'].sum())}",
-    help="Suma de las bandas por periodo: un rango amplio, no un intervalo del total.",
-)
+cols = st.columns(4)
+cols[0].metric("Pronóstico 8 semanas", formatting.money(ahead["forecast_pen"].sum()))
+band_help = "Suma de las bandas por periodo: un rango amplio, no un intervalo del total."
+cols[1].metric("P10", formatting.money(ahead["p10_pen"].sum()), help=band_help)
+cols[2].metric("P90", formatting.money(ahead["p90_pen"].sum()), help=band_help)
 margin = ahead["margin_pen"].dropna()
-cols[2].metric(
+cols[3].metric(
     "Margen proyectado",
     formatting.money(margin.sum()) if not margin.empty else "sin dato",
 )

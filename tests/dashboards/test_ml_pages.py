@@ -55,8 +55,8 @@ def test_forecast_figures_are_the_tables(open_page, ml_home):
             [first],
         ).fetchone()
     shown = {m.label: m.value for m in app.metric}
-    assert shown["Venta pronosticada (8 semanas)"] == formatting.money(total)
-    assert shown["Banda P10–P90"] == f"{formatting.money(p10)} – {formatting.money(p90)}"
+    assert shown["Pronóstico 8 semanas"] == formatting.money(total)
+    assert (shown["P10"], shown["P90"]) == (formatting.money(p10), formatting.money(p90))
     assert shown["Margen proyectado"] == formatting.money(margin)
     accuracy = app.dataframe[-1].value
     assert set(accuracy["model"]) == {"lightgbm", "seasonal_naive"}
