@@ -92,6 +92,8 @@ class GlobalModel:
         # a few giant orders on series that barely sold (a label thousands of times the
         # series' scale) would dominate the Poisson fit and drag every other series down
         label = np.minimum(label, np.quantile(label, LABEL_CAP))
+        empty = features.columns[features.isna().all()]  # e.g. last year's phase, too short
+        features = features.drop(columns=empty)
         self.features_ = list(features.columns)
         self.categorical_ = [c for c in self.features_ if c.startswith("cat_")]
         self.estimator_ = self._estimator(self.categorical_)

@@ -4,6 +4,7 @@ beat seasonal naive on them too, measured in the same run."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from erp_core.paths import REAL_DATA_DIR
 from ml.forecasting import backtest
@@ -15,7 +16,8 @@ def overall(result) -> pd.DataFrame:
     return metrics[metrics["level"] == "all"].set_index("model")
 
 
-def test_cheese_weekly_with_price_and_display_beats_seasonal_naive():
+@pytest.mark.parametrize("engine", ["lightgbm", "hgb"])
+def test_cheese_weekly_with_price_and_display_beats_seasonal_naive(engine):
     frame = pd.read_parquet(REAL_DATA_DIR / "cheese_weekly_retailers.parquet")
     keep = sorted(frame["RETAILER"].unique())[:20]
     frame = frame[frame["RETAILER"].isin(keep)]
@@ -29,8 +31,8 @@ def test_cheese_weekly_with_price_and_display_beats_seasonal_naive():
             "DISP": frame["DISP"],
         }
     )
-    result = backtest(history, 8, "W", windows=2, models=("global", "seasonal_naive",
-                                                          "moving_average"), **FAST)  # fmt: skip
+    models = ("global", "seasonal_naive", "moving_average")
+    result = backtest(history, 8, "W", windows=2, models=models, engine_name=engine, **FAST)
     table = overall(result)
     assert table.loc["global", "wape"] < table.loc["seasonal_naive", "wape"]
     assert (result.forecasts["ds"].dt.dayofweek == 3).all()  # laid on Thursdays
