@@ -477,8 +477,8 @@ def replay(
             )
         if (t - start) % 14 == 0:
             print(
-                f"  {as_of}: fill {result.fill_rate:.4f}, capital S/ {result.capital[-1]:,.0f}, "
-                f"orders {result.orders}",
+                f"  {as_of}: fill {result.fill_rate:.4f}, capital S/ {result.capital[-1]:,.0f} "
+                f"(average S/ {np.mean(result.capital):,.0f}), orders {result.orders}",
                 flush=True,
             )
     return result
@@ -526,6 +526,10 @@ def main() -> None:
         f"{chain.days[start]} → {chain.days[-1]}; loaded in {time.perf_counter() - started:.0f} s"
     )
     demo = baseline(chain, start)
+    print(
+        f"demo: fill {demo.fill_rate:.2%}, average capital S/ {np.mean(demo.capital):,.0f}, "
+        f"orders {demo.orders}"
+    )
     a, b, c = (float(x) for x in args.service.split(","))
     config = PolicyConfig(
         service_levels={"A": a, "B": b, "C": c},
