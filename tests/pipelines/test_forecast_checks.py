@@ -23,10 +23,11 @@ def test_an_inverted_or_negative_band_fails_the_check():
 
 def test_accuracy_passes_only_below_seasonal_naive():
     naive = {"seasonal_naive": {"wape": 0.9, "coverage_p90": 0.8}}
-    assert accuracy_check({**naive, "auto": {"wape": 0.7, "coverage_p90": 0.9}}).passed
-    assert not accuracy_check({**naive, "auto": {"wape": 0.95, "coverage_p90": 0.9}}).passed
-    short = accuracy_check(naive)
-    assert not short.passed and short.severity == dg.AssetCheckSeverity.WARN
+    chosen = {**naive, "auto": {"wape": 0.7, "coverage_p90": 0.9}}
+    assert accuracy_check(chosen, windows=2).passed
+    assert not accuracy_check({**naive, "auto": {"wape": 0.95, "coverage_p90": 0.9}}, 2).passed
+    for short in (accuracy_check(naive, windows=2), accuracy_check(chosen, windows=1)):
+        assert not short.passed and short.severity == dg.AssetCheckSeverity.WARN
 
 
 def test_a_short_history_is_backtested_on_fewer_windows_never_none():
