@@ -318,8 +318,36 @@ def read_batch(
     ``since`` on when given (the hourly refresh: the days it rebuilt), else every row;
     ``where``: one of ``chunks``; ``columns``: another select list than the suite's."""
     condition, params = where or _scope(suite, since)
-    query = f"select {columns or suite.columns} from {suite.relation} where {condition}"
+    query = f"select {columns or select_list(suite)} from {suite.relation} where {condition}"
     return con.execute(query, params).df()
+
+
+def select_list(suite: Suite) -> str:
+    """The columns the expectations and ``row_id`` need, and the derived ones: not ``*`` (every
+    column of a 7M-row table through pandas), unless an expectation is on the table itself."""
+    if suite.columns.strip() != "*" and not suite.columns.lstrip().startswith("*,"):
+        return suite.columns
+    if any("column" not in e.kwargs for e in suite.expectations):
+        return suite.columns  # e.g. the set of columns of the table
+    derived = suite.columns.lstrip()[1:].lstrip(", ").strip()
+    derived_names = {part.split()[-1] for part in _split_select(derived)} if derived else set()
+    needed = dict.fromkeys([*suite.row_id, *(e.kwargs["column"] for e in suite.expectations)])
+    base = [name for name in needed if name not in derived_names]
+    return ", ".join([*base, derived] if derived else base)
+
+
+def _split_select(select: str) -> list[str]:
+    """The items of a select list (commas inside parentheses kept)."""
+    items, depth, current = [], 0, ""
+    for char in select:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*items, current.strip()] if current.strip() else items
 
 
 _GX_LOCK = threading.Lock()

@@ -110,9 +110,9 @@ def test_fact_suites_validate_the_window_hourly_every_row_nightly(con):
     con.execute("alter table raw.sales add column exempt_amount decimal(14, 2) default 0")
     con.execute("alter table raw.sales add column igv_amount decimal(14, 2) default 0")
 
-    recent = quality.read_batch(con, sales, since=day(4))
+    recent = quality.read_batch(con, sales, since=day(4), columns="sale_id, sale_date")
     assert sorted(recent["sale_date"].dt.date) == [day(4), day(5)]
-    every_row = quality.read_batch(con, sales)  # the nightly run: every day
+    every_row = quality.read_batch(con, sales, columns="sale_id")  # nightly: every day
     assert len(every_row) == 6
     assert len(quality.read_batch(con, stores, since=day(4))) == 1
 
