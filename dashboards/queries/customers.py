@@ -39,6 +39,7 @@ def associations_table() -> Resolved:
             "antecedent": ("antecedent_product_id", "product_id", "product_a_id"),
             "consequent": (
                 "consequent_product_id",
+                "complement_id",
                 "associated_product_id",
                 "recommended_product_id",
                 "product_b_id",

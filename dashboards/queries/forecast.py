@@ -56,10 +56,74 @@ def _category_join(table: Resolved) -> tuple[str, str]:
     )
 
 
+DETAIL_LEVEL = "product_store_day"
+PRICE_WINDOW_DAYS = 91  # units are valued at each product's net price and margin over 13 weeks
+
+
+def _in_units(table: Resolved) -> bool:
+    """The nightly forecast holds units per product, store and day (``level``, p10/p50/p90)."""
+    from dashboards.warehouse import columns
+
+    have = columns("ml", FORECAST)
+    return "level" in have and "product_id" in have and table.columns["forecast"] == "p50"
+
+
+def _valued_by(filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
+    """Units forecast per product and store, valued at the product's recent net price and margin
+    per unit in that store, summed per ``group``."""
+    clauses, params = ["f.level = ?"], [DETAIL_LEVEL]
+    if after is not None:
+        clauses.append("f.ds > ?")
+        params.append(after)
+    for name, column in (
+        ("regions", "s.region"),
+        ("stores", "s.store_code"),
+        ("departments", "p.department_name"),
+        ("categories", "p.category_name"),
+    ):
+        values = getattr(filters, name)
+        if values:
+            clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    keys = {
+        "day": "f.ds::date as date_day",
+        "store": "s.store_code || ' · ' || s.store_name as store",
+        "category": "p.category_name as category",
+    }
+    return query(
+        f"""
+        with price as (
+            select store_id, product_id,
+                sum(net_sales_pen) / nullif(sum(net_qty), 0) as unit_net_pen,
+                sum(margin_pen) / nullif(sum(net_qty), 0) as unit_margin_pen
+            from marts.fct_daily_sales
+            where date_day > (select max(date_day) from marts.fct_daily_sales)
+                - {PRICE_WINDOW_DAYS}
+            group by all
+        )
+        select {", ".join(keys[g] for g in group)},
+            sum(f.p50 * pr.unit_net_pen) as forecast_pen,
+            sum(f.p10 * pr.unit_net_pen) as p10_pen,
+            sum(f.p90 * pr.unit_net_pen) as p90_pen,
+            sum(f.p50 * pr.unit_margin_pen) as margin_pen
+        from ml.{FORECAST} f
+        join marts.dim_store s on s.store_id = f.store_id
+        join marts.dim_product p on p.product_id = f.product_id
+        left join price pr on pr.store_id = f.store_id and pr.product_id = f.product_id
+        where {" and ".join(clauses)}
+        group by all
+        order by all
+        """,
+        params,
+    )
+
+
 def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=None) -> pd.DataFrame:
     """Forecast, band and projected margin summed per ``group`` (day, store, category), for
     the stores and categories the filters keep."""
     table = forecast_table()
+    if _in_units(table):
+        return _valued_by(filters, group, after)
     c = table.columns
     join, category = _category_join(table)
     clauses, params = ["true"], []
@@ -106,7 +170,11 @@ def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=No
 
 
 def accuracy() -> pd.DataFrame:
-    """The backtest's accuracy as the model stored it (every column, human headers)."""
+    """The backtest's accuracy per model, chain-wide when the table also holds finer levels."""
+    from dashboards.warehouse import columns
+
+    if "level" in columns("ml", ACCURACY):
+        return query(f"select * exclude (level) from ml.{ACCURACY} where level = 'all'")
     return query(f"select * from ml.{ACCURACY}")
 
 
