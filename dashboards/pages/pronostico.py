@@ -16,7 +16,8 @@ filters = ui.header(
     "Pronóstico",
     "Venta neta pronosticada para las próximas 8 semanas con su banda P10–P90 (8 de cada 10 "
     "semanas deberían caer dentro). Se aplican los filtros de región, tienda, departamento y "
-    "categoría.",
+    "categoría. Un pronóstico en unidades se valoriza al precio neto y al margen por unidad de "
+    "cada producto en su tienda durante las últimas 13 semanas.",
 )
 if not ui.model_table_ready(forecast.forecast_table(), "El pronóstico de ventas"):
     st.stop()
