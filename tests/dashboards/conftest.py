@@ -108,11 +108,14 @@ def ml_home(demo_warehouse, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def use_home(monkeypatch):
-    """Point the dashboards (settings read on demand) at a home holding a snapshot."""
+def use_home(monkeypatch, demo_warehouse):
+    """Point the dashboards (settings read on demand) at a home holding a snapshot, and at the
+    demo chain's core (the Dagster instance keeps its storage there: no embedded server is
+    started under a throw-away home)."""
 
     def use(home: Path) -> None:
         monkeypatch.setenv("INNOVALOGIX_HOME", str(home))
+        monkeypatch.setenv("DATABASE_URL", demo_warehouse.core_url)
 
     return use
 

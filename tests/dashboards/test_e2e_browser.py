@@ -31,7 +31,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(ml_home, tmp_path):
+def server(ml_home, demo_warehouse, tmp_path):
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "w")  # closed when the server stops
     process = subprocess.Popen(
@@ -53,7 +53,11 @@ def server(ml_home, tmp_path):
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "INNOVALOGIX_HOME": str(ml_home)},
+        env={
+            **os.environ,
+            "INNOVALOGIX_HOME": str(ml_home),
+            "DATABASE_URL": demo_warehouse.core_url,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -105,10 +105,7 @@ def test_profitability_download_holds_the_table_on_screen(open_page, demo_wareho
     assert formatting.money(from_csv["net_sales_pen"].sum()) == shown["Venta neta"]
 
 
-def test_audience_counts_and_export_through_the_core(
-    open_page, ml_home, demo_warehouse, monkeypatch
-):
-    monkeypatch.setenv("DATABASE_URL", demo_warehouse.core_url)
+def test_audience_counts_and_export_through_the_core(open_page, ml_home, demo_warehouse):
     app = open_page("pages/audiencias.py", home=ml_home)
     app.multiselect(key="audience_segments").select("Campeones").run()
     with snapshot(ml_home) as con:
