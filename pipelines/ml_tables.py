@@ -6,6 +6,8 @@ marts in the same snapshot, so dashboards read both from one consistent file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import dagster as dg
 import duckdb
 import pandas as pd
@@ -61,3 +63,26 @@ def existing_ml_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str
         f"and schema_name = {sql_literal(ML_SCHEMA)} order by table_name"
     ).fetchall()
     return [(ML_SCHEMA, name) for (name,) in rows if name in ML_TABLES]
+
+
+def not_trained(
+    tables: tuple[str, ...], checks: list[tuple[str, str]], reason: str
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """What a model asset reports when its data cannot train it yet (a new chain's first weeks).
+
+    The tables keep what they held (none on a new chain, and the dashboards say so), the run goes
+    on to publish the marts, and every check warns with the reason instead of failing the run.
+    """
+    for table in tables:
+        yield dg.MaterializeResult(
+            asset_key=ml_asset_key(table),
+            metadata={"no_entrenado": dg.MetadataValue.text(reason)},
+        )
+    for table, check in checks:
+        yield dg.AssetCheckResult(
+            check_name=check,
+            asset_key=ml_asset_key(table),
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"Modelo no entrenado: {reason}",
+        )

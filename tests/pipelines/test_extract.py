@@ -24,8 +24,11 @@ def core_tables() -> set[str]:
         "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
         "where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition"
     )
-    # The access log of personal data is the core's own audit trail: it never leaves the core.
-    return {name for (name,) in rows} - {"alembic_version", "personal_data_access_log"}
+    # The core's own audit trails and controls never leave it: who read personal data, which
+    # audiences were exported, which months were closed and reopened (and by whom).
+    own = {"alembic_version", "personal_data_access_log", "audience_exports",
+           "period_closures", "period_events"}  # fmt: skip
+    return {name for (name,) in rows} - own
 
 
 def core_counts() -> dict[str, int]:

@@ -57,6 +57,13 @@ def run_all(job: str = runner.DEFAULT_JOB, **kwargs) -> dg.ExecuteInProcessResul
     )
 
 
+def untrained_model(evaluation: dg.AssetCheckEvaluation) -> bool:
+    """The tiny chain's 21 days cannot train the models: their checks warn, the run goes on."""
+    return (
+        evaluation.asset_key.path[0] == "ml" and evaluation.severity == dg.AssetCheckSeverity.WARN
+    )
+
+
 def checks_of(result) -> dict[str, dg.AssetCheckEvaluation]:
     return {e.asset_check_key.to_user_string(): e for e in result.get_asset_check_evaluations()}
 
@@ -128,7 +135,7 @@ def test_the_hourly_refresh_of_a_new_day_equals_a_full_rebuild(demo_chain):
 
     assert hourly.success
     checks = checks_of(hourly)
-    assert [k for k, e in checks.items() if not e.passed] == []
+    assert [k for k, e in checks.items() if not e.passed and not untrained_model(e)] == []
     # It checked the days it rebuilt, the new one among them, and patched the snapshot.
     reconciliation = checks["marts/fct_sales_lines:check_fct_sales_lines_reconciles_with_core"]
     since = dt.date.fromisoformat(reconciliation.metadata["since"].value)
@@ -160,7 +167,7 @@ def test_whole_graph_reconciles_and_a_second_run_changes_no_mart(demo_chain):
         )
     ]
     checks = {e.asset_check_key.to_user_string(): e for e in evaluations}
-    assert [k for k, e in checks.items() if not e.passed] == []
+    assert [k for k, e in checks.items() if not e.passed and not untrained_model(e)] == []
     assert checks["raw/sales:check_raw_sales_reconciles_with_core"].passed
     assert checks["marts/fct_sales_lines:check_fct_sales_lines_reconciles_with_core"].passed
     assert instance.get_latest_materialization_event(SNAPSHOT).run_id == run.run_id

@@ -9,7 +9,7 @@ import pandas as pd
 from erp_core.settings import get_settings
 from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.ml_inputs import customer_frames, mart_keys
-from pipelines.ml_tables import ml_asset_key, write_ml_table
+from pipelines.ml_tables import ml_asset_key, not_trained, write_ml_table
 
 VALUE_HORIZON_DAYS = 90
 VALIDATION_DAYS = 60  # the time split: the last 60 days hidden from a model fitted before them
@@ -18,6 +18,11 @@ INPUT_MARTS = ("fct_sales_lines", "dim_customer", "dim_product", "fct_customer_t
                "fct_inventory_daily")  # fmt: skip
 TABLES = ("fct_customer_features", "fct_customer_segments", "dim_segment", "fct_customer_value",
           "fct_product_associations", "fct_customer_recommendations")  # fmt: skip
+CHECKS = [
+    ("fct_customer_segments", "check_fct_customer_segments_one_per_customer"),
+    ("fct_product_associations", "check_fct_product_associations_minimums"),
+    ("fct_customer_recommendations", "check_fct_customer_recommendations_in_stock"),
+]
 DESCRIPTIONS = {
     "fct_customer_features": "Variables de comportamiento por cliente identificado (RFM, "
     "ticket, antigüedad, mezcla de categorías, tienda, canal, pago, promociones, quincena).",
@@ -47,28 +52,15 @@ def _spec(table: str) -> dg.AssetSpec:
 @dg.multi_asset(
     specs=[_spec(t) for t in TABLES],
     check_specs=[
-        dg.AssetCheckSpec(
-            "check_fct_customer_segments_one_per_customer",
-            asset=ml_asset_key("fct_customer_segments"),
-            blocking=True,
-        ),
-        dg.AssetCheckSpec(
-            "check_fct_product_associations_minimums",
-            asset=ml_asset_key("fct_product_associations"),
-            blocking=True,
-        ),
-        dg.AssetCheckSpec(
-            "check_fct_customer_recommendations_in_stock",
-            asset=ml_asset_key("fct_customer_recommendations"),
-            blocking=True,
-        ),
+        dg.AssetCheckSpec(check, asset=ml_asset_key(table), blocking=True)
+        for table, check in CHECKS
     ],
 )
 def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
-    from ml.customer_value import fit_customer_value, validate_customer_value
+    from ml.customer_value import fit_customer_value
     from ml.recommendations import association_rules, evaluate_recommendations, recommend
-    from ml.registry import load_model, save_model
-    from ml.segmentation import MODEL_NAME, customer_features, fit_segments, save_segmentation
+    from ml.registry import save_model
+    from ml.segmentation import customer_features, fit_segments, save_segmentation
 
     started = time.monotonic()
     with warehouse.connect() as con:
@@ -79,24 +71,22 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     models_dir = get_settings().models_dir
 
     transactions = customer_transactions(lines)
-    value = fit_customer_value(transactions, as_of.date(), VALUE_HORIZON_DAYS)
-    validation = validate_customer_value(
-        transactions, (as_of - pd.Timedelta(days=VALIDATION_DAYS)).date(), VALIDATION_DAYS
-    )
-    features = customer_features(lines, as_of, payments=frames["payments"])
     try:
-        previous, _ = load_model(models_dir, MODEL_NAME)
-    except FileNotFoundError:
-        previous = None
-    segmentation = save_segmentation(
-        fit_segments(features, previous=previous, customer_value=value), models_dir
-    )
+        value = fit_customer_value(transactions, as_of.date(), VALUE_HORIZON_DAYS)
+        features = customer_features(lines, as_of, payments=frames["payments"])
+        segmentation = fit_segments(features, previous=previous_model(), customer_value=value)
+    except ValueError as reason:  # the library's words for data that cannot train it yet
+        context.log.warning(str(reason))
+        yield from not_trained(TABLES, CHECKS, str(reason))
+        return
+    segmentation = save_segmentation(segmentation, models_dir)
     version = segmentation.model_version
+    improvement = value_improvement(transactions, as_of)
     value_saved = save_model(
         models_dir,
         "customer_value",
         None,
-        {"validation": validation.metrics.to_dict(orient="index"), "as_of": str(as_of.date())},
+        {"mae_improvement_over_naive_rate": improvement, "as_of": str(as_of.date())},
     )
 
     baskets = lines.loc[~lines["is_return"], ["sale_id", "product_id"]].drop_duplicates()
@@ -140,9 +130,7 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
         "elapsed_s": dg.MetadataValue.float(elapsed),
         "segments": dg.MetadataValue.int(int(segmentation.segments.shape[0])),
         "recommendations_vs_popularity": dg.MetadataValue.json(_plain(scores)),
-        "customer_value_mae_improvement": dg.MetadataValue.float(
-            round(float(validation.improvement()), 4)
-        ),
+        "customer_value_mae_improvement": dg.MetadataValue.float(improvement),
     }
     for name in TABLES:
         yield dg.MaterializeResult(
@@ -152,6 +140,29 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     yield segment_check(tables["fct_customer_segments"], active)
     yield rules_check(tables["fct_product_associations"])
     yield stock_check(tables["fct_customer_recommendations"], lines, frames["stock"])
+
+
+def previous_model():
+    """Last run's segment model, so segments keep their ids and names (None the first time)."""
+    from ml.registry import load_model
+    from ml.segmentation import MODEL_NAME
+
+    try:
+        return load_model(get_settings().models_dir, MODEL_NAME)[0]
+    except FileNotFoundError:
+        return None
+
+
+def value_improvement(transactions: pd.DataFrame, as_of: pd.Timestamp) -> float:
+    """1 - MAE of BG/NBD / MAE of the naive rate, on the last 60 days hidden (NaN if too short)."""
+    from ml.customer_value import validate_customer_value
+
+    try:
+        end = (as_of - pd.Timedelta(days=VALIDATION_DAYS)).date()
+        return round(float(validate_customer_value(transactions, end, VALIDATION_DAYS)
+                           .improvement()), 4)  # fmt: skip
+    except ValueError:
+        return float("nan")
 
 
 def customer_transactions(lines: pd.DataFrame) -> pd.DataFrame:

@@ -9,12 +9,17 @@ import pandas as pd
 from erp_core.settings import get_settings
 from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.ml_inputs import demand_frames, mart_keys
-from pipelines.ml_tables import ml_asset_key, write_ml_table
+from pipelines.ml_tables import ml_asset_key, not_trained, write_ml_table
 
 FORECAST = ml_asset_key("fct_forecast")
 ACCURACY = ml_asset_key("fct_forecast_accuracy")
 MODEL_NAME = "demand_forecast"
 MIN_TRAINING_DAYS = 91
+MIN_BACKTEST_DAYS = 7  # one week to fit on before a single backtest window
+CHECKS = [
+    ("fct_forecast", "check_fct_forecast_bands"),
+    ("fct_forecast_accuracy", "check_fct_forecast_accuracy_beats_seasonal_naive"),
+]
 DETAIL = "product_store_day"
 LEVEL_NAMES = {"series": "product_store_week", "store_code": "store_week",
                "category_name": "category_week", "chain": "chain_week"}  # fmt: skip
@@ -52,8 +57,8 @@ class ForecastConfig(dg.Config):
         ),
     ],
     check_specs=[
-        dg.AssetCheckSpec("check_fct_forecast_bands", asset=FORECAST, blocking=True),
-        dg.AssetCheckSpec("check_fct_forecast_accuracy_beats_seasonal_naive", asset=ACCURACY),
+        dg.AssetCheckSpec(CHECKS[0][1], asset=FORECAST, blocking=True),
+        dg.AssetCheckSpec(CHECKS[1][1], asset=ACCURACY),
     ],
 )
 def demand_forecast(
@@ -67,6 +72,15 @@ def demand_forecast(
         frames = demand_frames(con, config.history_days, config.horizon_days)
     static = frames["static"]
     context.log.info(f"{static.shape[0]:,} series, {len(frames['history']):,} history rows")
+    days = frames["history"]["ds"].nunique()
+    if days < config.horizon_days + MIN_BACKTEST_DAYS:
+        reason = (
+            f"{days} días completos de historia; el pronóstico a {config.horizon_days} días "
+            f"necesita al menos {config.horizon_days + MIN_BACKTEST_DAYS}"
+        )
+        context.log.warning(reason)
+        yield from not_trained(("fct_forecast", "fct_forecast_accuracy"), CHECKS, reason)
+        return
     windows = backtest_windows(frames["history"], config)
     result = forecast(
         frames["history"],

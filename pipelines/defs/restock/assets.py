@@ -11,10 +11,11 @@ from ml.inventory.config import PolicyConfig
 from ml.inventory.plan import plan_restock
 from ml.inventory.scorecard import supplier_scorecard
 from pipelines.defs.resources import DuckDBWarehouse
-from pipelines.defs.restock.inputs import read_restock_inputs
+from pipelines.defs.restock.inputs import NoForecast, read_restock_inputs
 from pipelines.defs.restock.resources import RestockDelivery
 from pipelines.delivery.restock import deliver_restock
-from pipelines.ml_tables import ML_SCHEMA, ml_asset_key, write_ml_table
+from pipelines.ml_tables import ML_SCHEMA, ml_asset_key, not_trained, write_ml_table
+from pipelines.warehouse import table_exists
 
 OWNERS = ["team:buyers"]
 RECOMMENDATIONS, TRANSFERS, SCORECARD = (
@@ -89,8 +90,13 @@ def restock_plan(
     """Tonight's restock plan from the stock, the open orders and the forecast."""
     started = time.perf_counter()
     as_of = dt.date.fromisoformat(config.as_of) if config.as_of else None
-    with warehouse.connect() as con:
-        inputs, scoring = read_restock_inputs(con, as_of, config.window_days)
+    try:
+        with warehouse.connect() as con:
+            inputs, scoring = read_restock_inputs(con, as_of, config.window_days)
+    except NoForecast as reason:  # a new chain, before its first forecast
+        context.log.warning(str(reason))
+        yield from not_trained((RECOMMENDATIONS, TRANSFERS, SCORECARD), [], str(reason))
+        return
     plan = plan_restock(inputs, config.policy())
     card = supplier_scorecard(
         inputs.suppliers,
@@ -138,7 +144,10 @@ def restock_plan(
     )
 
 
-def read_plan(con) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def read_plan(con) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """Tonight's plan, or None when there is none (no forecast trained yet)."""
+    if not table_exists(con, ML_SCHEMA, RECOMMENDATIONS):
+        return None
     recs = con.execute(f"select * from {ML_SCHEMA}.{RECOMMENDATIONS}").df()
     transfers = con.execute(f"select * from {ML_SCHEMA}.{TRANSFERS}").df()
     suppliers = con.execute(
@@ -162,9 +171,10 @@ def restock_delivery(
 ) -> dg.MaterializeResult:
     """Borradores de orden de compra y resumen a cada comprador (correo o bandeja .eml)."""
     with warehouse.connect() as con:
-        recs, transfers, suppliers = read_plan(con)
-    if recs.empty:
+        plan = read_plan(con)
+    if plan is None or plan[0].empty:
         return dg.MaterializeResult(metadata={"drafts": dg.MetadataValue.int(0)})
+    recs, transfers, suppliers = plan
     as_of = pd.Timestamp(recs["as_of_date"].iloc[0]).date()
     report = deliver_restock(
         recs,

@@ -14,6 +14,12 @@ from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.defs.restock.assets import RECOMMENDATIONS, TRANSFERS, read_plan
 from pipelines.ml_tables import ml_asset_key
 
+NO_PLAN = dg.AssetCheckResult(
+    passed=False,
+    severity=dg.AssetCheckSeverity.WARN,
+    description="No hay plan de reposición esta noche: el pronóstico aún no se entrenó.",
+)
+
 
 def _result(problems: list[str], rows: int) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
@@ -35,7 +41,10 @@ def _result(problems: list[str], rows: int) -> dg.AssetCheckResult:
 )
 def check_fct_restock_recommendations_not_negative(warehouse: DuckDBWarehouse):
     with warehouse.connect() as con:
-        recs, _, _ = read_plan(con)
+        plan = read_plan(con)
+    if plan is None:
+        return NO_PLAN
+    recs, _, _ = plan
     return _result(negative_recommendations(recs), len(recs))
 
 
@@ -48,7 +57,10 @@ def check_fct_restock_recommendations_not_negative(warehouse: DuckDBWarehouse):
 )
 def check_fct_restock_recommendations_not_absurd(warehouse: DuckDBWarehouse):
     with warehouse.connect() as con:
-        recs, _, _ = read_plan(con)
+        plan = read_plan(con)
+    if plan is None:
+        return NO_PLAN
+    recs, _, _ = plan
     return _result(absurd_recommendations(recs), len(recs))
 
 
@@ -62,5 +74,8 @@ def check_fct_restock_recommendations_not_absurd(warehouse: DuckDBWarehouse):
 )
 def check_fct_transfer_suggestions_possible(warehouse: DuckDBWarehouse):
     with warehouse.connect() as con:
-        recs, transfers, _ = read_plan(con)
+        plan = read_plan(con)
+    if plan is None:
+        return NO_PLAN
+    recs, transfers, _ = plan
     return _result(impossible_transfers(transfers, recs), len(transfers))

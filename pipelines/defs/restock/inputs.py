@@ -30,6 +30,10 @@ ORDER_LINE_COLUMNS = [
 ]
 
 
+class NoForecast(ValueError):
+    """No forecast to plan with yet (a new chain, or a forecast that could not train)."""
+
+
 @dataclass(frozen=True)
 class ScorecardInputs:
     sales: pd.DataFrame
@@ -71,15 +75,16 @@ def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tonight's daily forecast per product × store and its backtest errors; where several
     models forecast a series, the one with the lowest backtest WAPE."""
     if not _exists(con, "ml", "fct_forecast"):
-        raise ValueError("ml.fct_forecast does not exist: the forecast must run before restock")
+        raise NoForecast("no hay pronóstico (ml.fct_forecast): la reposición lo necesita")
     forecast = con.execute(
         "select product_id, store_id, ds, p10, p50, p90, model from ml.fct_forecast "
         "where level = ? and ds > ?",
         [FORECAST_LEVEL, as_of],
     ).df()
     if forecast.empty:
-        raise ValueError(
-            f"ml.fct_forecast has no {FORECAST_LEVEL!r} rows after {as_of}: nothing to plan with"
+        raise NoForecast(
+            f"ml.fct_forecast no tiene filas {FORECAST_LEVEL!r} después del {as_of:%d/%m/%Y}: "
+            "nada con qué planificar"
         )
     accuracy = pd.DataFrame(columns=["product_id", "store_id", "model", "rmse", "wape"])
     if _exists(con, "ml", "fct_forecast_accuracy"):
