@@ -59,6 +59,9 @@ class RestockPlan:
     lead_times: pd.DataFrame
 
 
+MAX_PROJECTION_DAYS = 366
+
+
 def _open_orders(inputs: RestockInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """On order per product × location, and the same by day of expected arrival."""
     lines = inputs.order_lines
@@ -287,8 +290,11 @@ def _finish(plan, inputs, transfers, locations) -> pd.DataFrame:
     plan = plan.copy()
     plan["as_of_date"] = pd.Timestamp(inputs.as_of).date()
     run_out = plan["run_out_days"]
+    # A stockout more than a year away (a slow mover's deep stock) is no projection: no date.
     plan["projected_stockout_date"] = [
-        (pd.Timestamp(inputs.as_of) + pd.Timedelta(days=int(d))).date() if d == d else None
+        (pd.Timestamp(inputs.as_of) + pd.Timedelta(days=int(d))).date()
+        if np.isfinite(d) and d <= MAX_PROJECTION_DAYS
+        else None
         for d in run_out
     ]
     plan["runs_out_before_delivery"] = (run_out <= plan["lead_time_mean_days"]).fillna(False)

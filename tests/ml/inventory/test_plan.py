@@ -191,3 +191,11 @@ def test_sanity_checks_catch_negative_and_absurd_orders():
     assert impossible_transfers(moves, recs) == [
         f"product {PRODUCT} store 2: sends 1000.0 holding 400.0"
     ]
+
+
+def test_a_stockout_more_than_a_year_away_gets_no_date():
+    """50,000 units at 10 a day last 13 years; a near-zero forecast made it overflow dates."""
+    for units in (50_000.0, 1e15):
+        row = plan_restock(chain_inputs({1: units})).recommendations.iloc[0]
+        assert row.projected_stockout_date is None
+        assert not row.runs_out_before_delivery
