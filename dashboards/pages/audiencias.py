@@ -54,8 +54,8 @@ if submitted:
         except Exception as error:  # the core's refusal or an unreachable core, said plainly
             st.error(f"No se pudo exportar: {error}", icon=":material/error:")
         else:
-            st.session_state["audience_export"] = done
-done = st.session_state.get("audience_export")
+            st.session_state["audience_export_done"] = done
+done = st.session_state.get("audience_export_done")
 if done is not None:
     st.success(
         f"Exportación #{done.export_id}: {done.rows:,} clientes con consentimiento vigente de "
