@@ -33,6 +33,16 @@ def _result(problems: list[str], rows: int) -> dg.AssetCheckResult:
     )
 
 
+def _judge(warehouse: DuckDBWarehouse, problems_of, on_transfers: bool = False):
+    """Tonight's plan judged by ``problems_of(recs, transfers)``; a warning when there is none."""
+    with warehouse.connect() as con:
+        plan = read_plan(con)
+    if plan is None:
+        return NO_PLAN
+    recs, transfers, _ = plan
+    return _result(problems_of(recs, transfers), len(transfers if on_transfers else recs))
+
+
 @dg.asset_check(
     asset=ml_asset_key(RECOMMENDATIONS),
     name="check_fct_restock_recommendations_not_negative",
@@ -40,12 +50,7 @@ def _result(problems: list[str], rows: int) -> dg.AssetCheckResult:
     blocking=True,
 )
 def check_fct_restock_recommendations_not_negative(warehouse: DuckDBWarehouse):
-    with warehouse.connect() as con:
-        plan = read_plan(con)
-    if plan is None:
-        return NO_PLAN
-    recs, _, _ = plan
-    return _result(negative_recommendations(recs), len(recs))
+    return _judge(warehouse, lambda recs, _: negative_recommendations(recs))
 
 
 @dg.asset_check(
@@ -56,12 +61,7 @@ def check_fct_restock_recommendations_not_negative(warehouse: DuckDBWarehouse):
     blocking=True,
 )
 def check_fct_restock_recommendations_not_absurd(warehouse: DuckDBWarehouse):
-    with warehouse.connect() as con:
-        plan = read_plan(con)
-    if plan is None:
-        return NO_PLAN
-    recs, _, _ = plan
-    return _result(absurd_recommendations(recs), len(recs))
+    return _judge(warehouse, lambda recs, _: absurd_recommendations(recs))
 
 
 @dg.asset_check(
@@ -73,9 +73,6 @@ def check_fct_restock_recommendations_not_absurd(warehouse: DuckDBWarehouse):
     additional_deps=[ml_asset_key(RECOMMENDATIONS)],
 )
 def check_fct_transfer_suggestions_possible(warehouse: DuckDBWarehouse):
-    with warehouse.connect() as con:
-        plan = read_plan(con)
-    if plan is None:
-        return NO_PLAN
-    recs, transfers, _ = plan
-    return _result(impossible_transfers(transfers, recs), len(transfers))
+    return _judge(
+        warehouse, lambda recs, transfers: impossible_transfers(transfers, recs), on_transfers=True
+    )
