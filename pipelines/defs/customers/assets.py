@@ -58,13 +58,19 @@ def _spec(table: str) -> dg.AssetSpec:
 )
 def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
     from ml.customer_value import fit_customer_value
-    from ml.recommendations import association_rules, evaluate_recommendations, recommend
+    from ml.recommendations import (
+        association_rules,
+        evaluate_recommendations,
+        fit_next_products,
+        recommend,
+    )
     from ml.registry import save_model
     from ml.segmentation import customer_features, fit_segments, save_segmentation
 
     started = time.monotonic()
     with warehouse.connect() as con:
         frames = customer_frames(con)
+        departments = con.execute("select product_id, department_name from marts.dim_product").df()
     lines = frames["lines"]
     as_of = lines["sale_date"].max()
     context.log.info(f"{lines['customer_id'].nunique():,} clientes, {len(lines):,} líneas")
@@ -100,8 +106,13 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
         .rename(columns={"sale_id": "basket_id", "sale_date": "ds", "product_id": "item"})
         .drop_duplicates()
     )
+    # the taste part of the recommender reads each product's department
+    history["group"] = history["item"].map(departments.set_index("product_id")["department_name"])
     margins = frames["margins"].set_index("item")["margin_per_unit_pen"]
-    recommended = recommend(history, k=10, stock=frames["stock"], margins=margins)
+    recommender = fit_next_products(history, k=10)
+    recommended = recommend(
+        history, k=10, stock=frames["stock"], margins=margins, model=recommender
+    )
     evaluation = evaluate_recommendations(history, k=10)
 
     pseudonyms = lines.drop_duplicates("customer_id").set_index("customer_id")["customer_pseudonym"]
@@ -130,6 +141,7 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
         "elapsed_s": dg.MetadataValue.float(elapsed),
         "segments": dg.MetadataValue.int(int(segmentation.segments.shape[0])),
         "recommendations_vs_popularity": dg.MetadataValue.json(_plain(scores)),
+        "recommendations_blend": dg.MetadataValue.json(recommender.card.get("chosen", {})),
         "customer_value_mae_improvement": dg.MetadataValue.float(improvement),
     }
     for name in TABLES:
