@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.delivery.purchase_orders import FROM_SUPPLIER, write_purchase_orders
 
-__all__ = ["FROM_SUPPLIER", "Draft", "draft"]
+__all__ = ["FROM_SUPPLIER", "NUMBER_COLUMNS", "Draft", "draft", "typed"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,24 @@ class Draft:
     @property
     def below_minimum(self) -> bool:
         return self.total_pen + 1e-9 < self.min_order_pen
+
+
+# The draft's CSV columns that hold numbers (the rest is text, dates already dd/mm/aaaa).
+NUMBER_COLUMNS = (
+    "cajas",
+    "unidades_por_caja",
+    "cantidad",
+    "costo_unitario_pen",
+    "importe_pen",
+    "prioridad",
+)
+
+
+def typed(lines: pd.DataFrame) -> pd.DataFrame:
+    """The CSV's lines with its numbers as numbers, so the screen formats them (soles, units)."""
+    return lines.assign(
+        **{c: pd.to_numeric(lines[c]) for c in NUMBER_COLUMNS if c in lines.columns}
+    )
 
 
 def draft(

@@ -61,6 +61,15 @@ def header(title: str, intro: str | None = None) -> shared_filters.Filters:
     return filters
 
 
+def table(data, **options):
+    """``st.dataframe`` as every page shows one: no index, the page's width, and a missing
+    value (None, NaN, NaT) as an em dash, never the word "None" Streamlit writes by default."""
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    options.setdefault("placeholder", formatting.DASH)
+    return st.dataframe(data, **options)
+
+
 def money_column(label: str, help: str | None = None) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format=formatting.MONEY_FORMAT, help=help)
 

@@ -29,10 +29,8 @@ cols[1].metric(
     help="Según la copia publicada; el sistema central vuelve a verificarlo al exportar.",
 )
 if not picked.empty:
-    st.dataframe(
+    ui.table(
         picked[["segment_name", "customers_count", "marketable_count"]],
-        hide_index=True,
-        width="stretch",
         column_config={
             "segment_name": "Segmento",
             "customers_count": ui.int_column("Clientes"),

@@ -33,10 +33,8 @@ cols = st.columns(3)
 cols[0].metric("Tablas publicadas", formatting.integer(len(fresh)))
 cols[1].metric("Con más de 2 días de atraso", formatting.integer(len(stale)))
 cols[2].metric("Vacías", formatting.integer(len(empty)))
-st.dataframe(
+ui.table(
     fresh,
-    hide_index=True,
-    width="stretch",
     column_order=["table_name", "row_count", "latest_day", "lag_days", "published_at", "link"],
     column_config={
         "table_name": "Tabla",
@@ -63,10 +61,8 @@ else:
     cols[0].metric("Última ejecución", last["status"])
     cols[1].metric("Controles correctos", formatting.integer(passed))
     cols[2].metric("Controles fallidos", formatting.integer(failed))
-    st.dataframe(
+    ui.table(
         runs,
-        hide_index=True,
-        width="stretch",
         column_config={
             "run_id": "Ejecución",
             "job_name": "Job",
@@ -82,10 +78,8 @@ else:
     if failures.empty:
         st.success("Ningún control falló en las últimas ejecuciones.", icon=":material/check:")
     else:
-        st.dataframe(
+        ui.table(
             failures,
-            hide_index=True,
-            width="stretch",
             column_config={
                 "asset": "Activo",
                 "check_name": "Control",

@@ -40,7 +40,8 @@ def go(path: dict[str, str]) -> None:
 
 
 def breadcrumb(path: dict[str, str], labels: dict[str, str]) -> None:
-    """One button per ancestor; the current level shown as plain text."""
+    """One button per ancestor; the current level shown as plain text. ``labels`` come from
+    the warehouse, so a drill opened from a link reads as a clicked one."""
     crumbs = [("chain", drill.LEVEL_NAMES["chain"])] + [
         (level, f"{drill.LEVEL_NAMES[level]}: {labels.get(level, member)}")
         for level, member in path.items()
@@ -81,8 +82,7 @@ filters = ui.header(
 )
 path = read_path()
 level = drill.next_level(path)
-path_labels = st.session_state.setdefault("drill_labels", {})
-breadcrumb(path, path_labels)
+breadcrumb(path, drill.path_labels(path))
 totals = drill.totals(filters, path)
 show_totals(totals)
 
@@ -105,12 +105,10 @@ if level is None:
         "cost_pen": ui.money_column("Costo"),
         "margin_pen": ui.money_column("Margen"),
     }
-    st.dataframe(lines, hide_index=True, width="stretch", column_config=line_config)
+    ui.table(lines, column_config=line_config)
     with st.expander("El ticket completo (todas sus líneas)"):
-        st.dataframe(
+        ui.table(
             drill.ticket_lines(filters, path, whole=True),
-            hide_index=True,
-            width="stretch",
             column_config=line_config,
         )
 else:
@@ -137,10 +135,8 @@ else:
         if level == "ticket":
             config["transacted_at"] = ui.datetime_column("Fecha y hora")
             shown.insert(1, "transacted_at")
-        table_event = st.dataframe(
+        table_event = ui.table(
             table,
-            hide_index=True,
-            width="stretch",
             column_order=shown,
             column_config=config,
             on_select="rerun",
@@ -157,9 +153,6 @@ else:
         elif table_event.selection.rows:
             picked = str(members.iloc[table_event.selection.rows[0]]["member_key"])
         if picked is not None:
-            row = members[members["member_key"].astype(str) == picked]
-            if not row.empty:
-                path_labels[level] = str(row.iloc[0]["member_label"])
             go({**path, level: picked})
 
     if "product" in path:
@@ -172,10 +165,8 @@ else:
         if moves.empty:
             st.info("Sin movimientos de kardex en el periodo.", icon=":material/info:")
         else:
-            st.dataframe(
+            ui.table(
                 moves,
-                hide_index=True,
-                width="stretch",
                 column_config={
                     "moved_at": ui.datetime_column("Fecha y hora"),
                     "movement_date": ui.date_column("Fecha"),

@@ -75,7 +75,7 @@ for column, group, title in ((left, "store", "Tienda"), (right, "category", "Cat
     frame = forecast.forecast_by(filters, (group,), after=start - pd.Timedelta(days=1))
     with column:
         st.markdown(f"**Por {title.lower()}**")
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={group: title, **MONEY})
+        ui.table(frame, column_config={group: title, **MONEY})
 
 st.subheader("Precisión en el backtest")
 accuracy = forecast.accuracy_table()
@@ -86,10 +86,8 @@ if ui.model_table_ready(accuracy, "La precisión del backtest"):
         "pronóstico ingenuo estacional (menos de 1 le gana); cobertura: parte de las semanas "
         "reales dentro de la banda."
     )
-    st.dataframe(
+    ui.table(
         frame,
-        hide_index=True,
-        width="stretch",
         column_config={
             "model": "Modelo",
             "wape": st.column_config.NumberColumn("WAPE", format="%.3f"),

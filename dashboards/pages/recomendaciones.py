@@ -13,10 +13,8 @@ st.subheader("Se compran juntos")
 pairs_table = customers.associations_table()
 if ui.model_table_ready(pairs_table, "Las asociaciones entre productos"):
     pairs = customers.associations(pairs_table)
-    st.dataframe(
+    ui.table(
         pairs,
-        hide_index=True,
-        width="stretch",
         column_config={
             "antecedent_sku": "SKU",
             "antecedent_name": "Quien compra…",
@@ -34,10 +32,8 @@ if ui.model_table_ready(recs_table, "Las recomendaciones por cliente"):
     people = customers.recommended_customers(recs_table)
     person = st.selectbox("Cliente (seudónimo)", people, key="rec_customer")
     if person:
-        st.dataframe(
+        ui.table(
             customers.recommendations_for(recs_table, person),
-            hide_index=True,
-            width="stretch",
             column_config={
                 "rank": ui.int_column("Orden"),
                 "sku": "SKU",

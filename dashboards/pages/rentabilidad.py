@@ -81,15 +81,11 @@ config = {
     "tickets_count": ui.int_column("Tickets"),
     "units_qty": ui.qty_column("Unidades"),
 }
-st.dataframe(
-    table, hide_index=True, width="stretch", column_order=list(config), column_config=config
-)
+ui.table(table, column_order=list(config), column_config=config)
 if not losing.empty:
     st.subheader("Dónde se pierde dinero")
-    st.dataframe(
+    ui.table(
         table[table["margin_pen"] < 0].sort_values("margin_pen"),
-        hide_index=True,
-        width="stretch",
         column_order=list(config),
         column_config=config,
     )

@@ -62,10 +62,8 @@ config = {
     "projected_stockout_date": ui.date_column("Quiebre proyectado"),
     "why": st.column_config.TextColumn("Por qué esta cantidad", width="large"),
 }
-st.dataframe(
+ui.table(
     shown,
-    hide_index=True,
-    width="stretch",
     column_order=[c for c in config if c in shown.columns],
     column_config=config,
 )
@@ -76,10 +74,8 @@ if ui.model_table_ready(restock.transfers_table(), "Las transferencias propuesta
     if moves.empty:
         st.info("No hay transferencias propuestas para los filtros.", icon=":material/info:")
     else:
-        st.dataframe(
+        ui.table(
             moves,
-            hide_index=True,
-            width="stretch",
             column_order=[
                 c
                 for c in (
@@ -135,7 +131,30 @@ else:
             f"proveedor ({formatting.money(order.min_order_pen)}).",
             icon=":material/warning:",
         )
-    st.dataframe(order.lines, hide_index=True, width="stretch")
+    figures = st.columns(3)
+    figures[0].metric("Total del pedido", formatting.money(order.total_pen))
+    figures[1].metric("Líneas del pedido", formatting.integer(len(order.lines)))
+    figures[2].metric(
+        "Tiendas del pedido", formatting.integer(order.lines["codigo_tienda"].nunique())
+    )
+    ui.table(
+        purchase_orders.typed(order.lines),
+        column_config={
+            "codigo_tienda": "Código tienda",
+            "entregar_en": "Entregar en",
+            "sku": "SKU",
+            "producto": "Producto",
+            "categoria": "Categoría",
+            "cajas": ui.qty_column("Cajas"),
+            "unidades_por_caja": ui.qty_column("Unidades por caja"),
+            "cantidad": ui.qty_column("Cantidad"),
+            "costo_unitario_pen": ui.money_column("Costo unitario"),
+            "importe_pen": ui.money_column("Importe"),
+            "se_agota_el": "Se agota el",
+            "prioridad": ui.int_column("Prioridad"),
+            "motivo": st.column_config.TextColumn("Motivo", width="large"),
+        },
+    )
     left, right = st.columns(2)
     left.download_button(
         "Descargar pedido (Excel)",

@@ -78,7 +78,7 @@ forecast_cell = (
     formatting.money(predicted_total) if predicted_total is not None else "sin pronóstico"
 )
 comparison["Pronóstico"] = [forecast_cell] + [formatting.DASH] * (len(KPIS) - 1)
-st.dataframe(comparison, hide_index=True, width="stretch")
+ui.table(comparison)
 if predicted_total is None:
     st.caption(
         "Pronóstico: aún no hay un pronóstico publicado para este periodo (tabla "

@@ -71,10 +71,8 @@ COLUMNS = {
 
 
 def table(frame, order=None) -> None:
-    st.dataframe(
+    ui.table(
         frame,
-        hide_index=True,
-        width="stretch",
         column_order=order or list(COLUMNS),
         column_config=COLUMNS,
     )
@@ -93,10 +91,8 @@ with tabs[0]:
         projected = plan[plan["projected_stockout_date"].notna()].sort_values(
             "projected_stockout_date"
         )
-        st.dataframe(
+        ui.table(
             projected,
-            hide_index=True,
-            width="stretch",
             column_order=[
                 c
                 for c in (
@@ -133,4 +129,4 @@ with tabs[3]:
 with tabs[4]:
     if ui.model_table_ready(restock.scorecard_table(), "La ficha de proveedores"):
         card = restock.scorecard()
-        st.dataframe(card, hide_index=True, width="stretch")
+        ui.table(card)

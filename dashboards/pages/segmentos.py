@@ -46,10 +46,8 @@ table = summary.copy()
 for pct in ("share_of_customers", "share_of_value", "trend_pct", "mean_p_alive"):
     if pct in table:
         table[pct] = table[pct] * 100
-st.dataframe(
+ui.table(
     table,
-    hide_index=True,
-    width="stretch",
     column_config={
         "segment_id": st.column_config.NumberColumn("Id", format="%d"),
         "segment_name": "Segmento",
@@ -74,10 +72,8 @@ outliers = customers.outliers_by_segment()
 if outliers.empty:
     st.info("La tabla de segmentos no marca atípicos (DBSCAN).", icon=":material/info:")
 else:
-    st.dataframe(
+    ui.table(
         outliers.assign(share=outliers["outliers_count"] / outliers["customers_count"] * 100),
-        hide_index=True,
-        width="stretch",
         column_config={
             "segment_name": "Segmento (K-means)",
             "customers_count": ui.int_column("Clientes"),
@@ -93,10 +89,8 @@ people = customers.segment_customers(segment)
 if people.empty:
     st.info("El segmento no tiene clientes en la copia publicada.", icon=":material/info:")
     st.stop()
-event = st.dataframe(
+event = ui.table(
     people,
-    hide_index=True,
-    width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key=f"segment_people_{segment}",
@@ -120,10 +114,8 @@ chosen = (
     people.iloc[rows[0]]["customer_pseudonym"] if rows else people.iloc[0]["customer_pseudonym"]
 )
 st.markdown(f"**Historial de {chosen}**")
-st.dataframe(
+ui.table(
     customers.customer_history(chosen),
-    hide_index=True,
-    width="stretch",
     column_config={
         "transacted_at": ui.datetime_column("Fecha y hora"),
         "transaction_type": "Tipo",

@@ -12,7 +12,13 @@ import pandas as pd
 
 from dashboards.filters import Filters
 from dashboards.queries.sales import with_ratios
-from dashboards.queries.scope import LEVEL_COLUMNS, MEASURES, sales_scope, store_scope
+from dashboards.queries.scope import (
+    LEVEL_COLUMNS,
+    MEASURES,
+    sales_scope,
+    store_scope,
+    ticket_filter,
+)
 from dashboards.warehouse import query
 
 LEVELS = ("region", "store", "department", "category", "product", "ticket")
@@ -33,6 +39,33 @@ def next_level(path: Mapping[str, str]) -> str | None:
         if level not in path:
             return level
     return None
+
+
+def member_label(level: str, member: str) -> str:
+    """How a member reads in the breadcrumb, the same text its row shows one level up.
+
+    Read from the dimensions (a ticket from its lines), so a drill opened from a link names
+    its members as a clicked one does; a key the snapshot no longer has reads as itself.
+    """
+    key, label = LEVEL_COLUMNS[level]
+    if level in ("region", "department", "category"):
+        return member
+    if level == "store":
+        sql = f"select min({label}) from marts.dim_store s where {key} = ?"
+        params: list = [member]
+    elif level == "product":
+        sql = f"select min({label}) from marts.dim_product p where {key} = ?"
+        params = [member]
+    else:
+        where, params = ticket_filter(member)
+        sql = f"select min({label}) from marts.fct_sales_lines l where {where}"
+    found = query(sql, params).iloc[0, 0]
+    return member if found is None or found != found else str(found)
+
+
+def path_labels(path: Mapping[str, str]) -> dict[str, str]:
+    """The breadcrumb's text for every member of the path."""
+    return {level: member_label(level, member) for level, member in path.items()}
 
 
 def totals(filters: Filters, path: Mapping[str, str]) -> dict[str, float]:
@@ -66,8 +99,7 @@ def ticket_lines(filters: Filters, path: Mapping[str, str], *, whole: bool) -> p
     """A ticket's lines: those in the drill's scope, or (``whole``) every line of the ticket."""
     ticket = path["ticket"]
     if whole:
-        scope_sql = f"{LEVEL_COLUMNS['ticket'][0]} = ?"
-        params: list = [ticket]
+        scope_sql, params = ticket_filter(ticket)
         from_sql = sales_scope(filters).from_sql
     else:
         scope = sales_scope(filters, path)

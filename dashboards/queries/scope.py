@@ -57,6 +57,17 @@ MEASURES = """
 """
 
 
+def ticket_filter(member: str) -> tuple[str, list]:
+    """The lines of one ticket (``S-<sale_id>`` or ``R-<return_id>``), as a condition on the
+    ids themselves: DuckDB can skip row groups on them, never on the ``TICKET_KEY`` expression."""
+    kind, _, number = member.partition("-")
+    if kind in ("S", "R") and number.isdigit():
+        if kind == "S":
+            return "(not l.is_return and l.sale_id = ?)", [int(number)]
+        return "(l.is_return and l.return_id = ?)", [int(number)]
+    return f"{TICKET_KEY} = ?", [member]
+
+
 @dataclass(frozen=True)
 class Scope:
     """A FROM and WHERE ready to splice, with its parameters in order."""
@@ -79,6 +90,11 @@ def sales_scope(
             clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
             params.extend(values)
     for level, member in (path or {}).items():
+        if level == "ticket":
+            clause, values = ticket_filter(member)
+            clauses.append(clause)
+            params.extend(values)
+            continue
         clauses.append(f"{LEVEL_COLUMNS[level][0]} = ?")
         params.append(member)
     from_sql = SALES_FROM + (PAYMENT_JOIN if filters.payments else "")

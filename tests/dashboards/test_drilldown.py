@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from dashboards import formatting
-from dashboards.queries.drill import LEVELS
+from dashboards.queries.drill import LEVEL_NAMES, LEVELS
 from tests.dashboards.conftest import snapshot
 
 
@@ -19,6 +19,19 @@ def _param(app, key: str) -> list[str]:
 
 def _totals(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
+
+
+def _breadcrumb(app) -> dict[str, str]:
+    """Level -> the text its crumb shows: ancestors are buttons, the current level bold text."""
+    crumbs = {
+        b.key.removeprefix("crumb_"): b.label for b in app.button if b.key.startswith("crumb_")
+    }
+    bold = [m.value.strip("*") for m in app.markdown if m.value.startswith("**")]
+    for level, name in LEVEL_NAMES.items():
+        current = [text for text in bold if text.startswith(f"{name}: ")]
+        if current and level not in crumbs:
+            crumbs[level] = current[0]
+    return crumbs
 
 
 def _members(app):
@@ -90,6 +103,8 @@ def test_drill_from_chain_to_a_ticket_keeps_totals_and_filters(open_page, demo_w
         app.query_params[f"d_{level}"] = path[level]
         app.run()
         assert not app.exception, level
+        # The breadcrumb names the member as its row did (a link and a click read alike).
+        assert _breadcrumb(app)[level] == f"{LEVEL_NAMES[level]}: {row['member_label']}", level
         expected = _independent_net_sales(home, start, end, "cash", department, path)
         assert _totals(app)["Venta neta"] == formatting.money(expected), level
         assert formatting.money(row["net_sales_pen"]) == formatting.money(expected), level
@@ -128,3 +143,44 @@ def _assert_kardex_is_the_products(app, home, start, end, path) -> None:
     if expected[0] <= 500:
         moved = kardex["in_qty"].fillna(0).sum() - kardex["out_qty"].fillna(0).sum()
         assert float(moved) == float(expected[1])
+
+
+def test_a_drill_opened_from_a_link_names_its_members(open_page, demo_warehouse):
+    """Every level of a path carried by the URL reads as names, not ids."""
+    end = demo_warehouse.end_date
+    with snapshot(demo_warehouse.home) as con:
+        found = con.execute(
+            """
+            select s.region, s.store_code, s.store_name, p.department_name, p.category_name,
+                p.sku, p.product_name, l.sale_id, l.document_serie, l.document_number
+            from marts.fct_sales_lines l
+            join marts.dim_store s using (store_id) join marts.dim_product p using (product_id)
+            where not l.is_return and l.transaction_date = ?
+            order by l.sale_id, l.line_number limit 1
+            """,
+            [end],
+        ).fetchone()
+    region, store, store_name, department, category, sku, product, sale, serie, number = found
+    path = {
+        "region": region,
+        "store": store,
+        "department": department,
+        "category": category,
+        "product": sku,
+        "ticket": f"S-{sale}",
+    }
+    params = {"desde": end.isoformat(), "hasta": end.isoformat()}
+    params.update({f"d_{level}": member for level, member in path.items()})
+    app = open_page("pages/drilldown.py", params)
+    assert not app.exception, [e.message for e in app.exception]
+    assert _breadcrumb(app) == {
+        "chain": "Cadena",
+        "region": f"Región: {region}",
+        "store": f"Tienda: {store} · {store_name}",
+        "department": f"Departamento: {department}",
+        "category": f"Categoría: {category}",
+        "product": f"Producto: {sku} · {product}",
+        "ticket": f"Ticket: {serie}-{number:08d}",
+    }
+    # Still the ticket it names: its lines are on screen.
+    assert set(app.dataframe[0].value["sku"]) == {sku}
