@@ -21,6 +21,7 @@ during the step (``VmHWM``) and the RSS its inputs alone took before it.
 Machines are shared: run it under ``flock /tmp/bench.lock``. Results go to docs/BENCHMARKS.md.
 
     uv run python bench/bench_customers.py [--only online_retail,groceries,small,medium]
+        [--medium-database var/medium/warehouse.duckdb]
 """
 
 from __future__ import annotations
@@ -87,10 +88,11 @@ def groceries_inputs() -> dict[str, pd.DataFrame]:
     return {"baskets": raw.rename(columns={"transaction_id": "basket_id"})[["basket_id", "item"]]}
 
 
-def warehouse_inputs(home: Path) -> dict[str, pd.DataFrame]:
+def warehouse_inputs(home: Path, database: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The chain's marts, from its published snapshot (or ``database``, opened read-only)."""
     import duckdb
 
-    con = duckdb.connect(str(home / "warehouse_snapshot.duckdb"), read_only=True)
+    con = duckdb.connect(str(database or home / "warehouse_snapshot.duckdb"), read_only=True)
     lines = con.sql(
         """
         select l.customer_id, l.sale_id, l.sale_date, l.store_id, l.channel, l.is_promotion,
@@ -122,8 +124,10 @@ def warehouse_inputs(home: Path) -> dict[str, pd.DataFrame]:
     ).df()
     history = con.sql(
         """
-        select customer_id, sale_id as basket_id, sale_date as ds, product_id as item, store_id
-        from marts.fct_sales_lines where customer_id is not null and not is_return
+        select l.customer_id, l.sale_id as basket_id, l.sale_date as ds, l.product_id as item,
+            l.store_id, p.department_name as "group"
+        from marts.fct_sales_lines l join marts.dim_product p using (product_id)
+        where l.customer_id is not null and not l.is_return
         """
     ).df()
     pseudonyms = con.sql("select customer_id, customer_pseudonym from marts.dim_customer").df()
@@ -229,6 +233,7 @@ def medium_synthetic_inputs(seed: int = 3) -> dict[str, pd.DataFrame]:
             "ds": sale_date[line_ticket],
             "item": item,
             "store_id": store[line_ticket],
+            "group": np.char.add("C", category.astype(str)),
         }
     )
     return {
@@ -333,15 +338,21 @@ def step_recommendations(frames: dict) -> dict:
     from ml.recommendations import evaluate_recommendations
 
     scores = evaluate_recommendations(frames["history"], k=10)
-    ours, popular = scores.loc["similitud"], scores.loc["popularidad"]
-    return {
+    hits = scores.attrs["hits"]
+    ours, popular = scores.loc["modelo"], scores.loc["popularidad"]
+    out = {
         "customers": int(ours["customers"]),
-        "hit_rate@10": round(ours["hit_rate@10"], 3),
-        "popularity_hit_rate@10": round(popular["hit_rate@10"], 3),
-        "ratio": round(ours["hit_rate@10"] / popular["hit_rate@10"], 2),
-        "recall@10": round(ours["recall@10"], 3),
-        "popularity_recall@10": round(popular["recall@10"], 3),
+        "blend": scores.attrs["card"]["chosen"],
+        "hit_rate@10": {m: round(v, 3) for m, v in scores["hit_rate@10"].items()},
+        "recall@10": {m: round(v, 3) for m, v in scores["recall@10"].items()},
+        "ratio_vs_popularity": round(ours["hit_rate@10"] / popular["hit_rate@10"], 2),
     }
+    for baseline in ("popularidad", "popularidad_reciente", "similitud"):
+        wins = int((hits["modelo"] & ~hits[baseline]).sum())
+        losses = int((~hits["modelo"] & hits[baseline]).sum())
+        z = (wins - losses) / max((wins + losses) ** 0.5, 1.0)  # paired sign test
+        out[f"vs_{baseline}"] = {"wins": wins, "losses": losses, "z": round(z, 2)}
+    return out
 
 
 STEPS = {
@@ -403,6 +414,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="online_retail,groceries,small,medium,medium_synthetic")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--medium-database",
+        type=Path,
+        help="read the medium chain's marts from this DuckDB file (read-only) instead of its "
+        "snapshot, e.g. var/medium/warehouse.duckdb before a snapshot is published",
+    )
     args = parser.parse_args()
     wanted = args.only.split(",")
     all_steps = list(STEPS)
@@ -414,10 +431,11 @@ def main() -> None:
     for chain in ("small", "medium"):
         home = SNAPSHOTS[chain]
         if chain in wanted:
-            if not (home / "warehouse_snapshot.duckdb").exists():
+            database = args.medium_database if chain == "medium" else None
+            if not (database or home / "warehouse_snapshot.duckdb").exists():
                 print(f"[{chain}] no snapshot at {home}: skipped", file=sys.stderr)
                 continue
-            results[chain] = run_dataset(chain, warehouse_inputs(home), all_steps)
+            results[chain] = run_dataset(chain, warehouse_inputs(home, database), all_steps)
     if "medium_synthetic" in wanted:
         results["medium_synthetic"] = run_dataset(
             "medium_synthetic", medium_synthetic_inputs(), all_steps
