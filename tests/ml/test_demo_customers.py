@@ -91,6 +91,25 @@ def test_no_recommendation_is_out_of_stock_at_the_usual_store(snapshot):
     assert checks == 0
 
 
+def test_recommendations_beat_popularity_on_hit_rate_by_more_than_chance(snapshot, frames):
+    """Last basket of each customer hidden, the pipeline's own history: more customers find a
+    hidden product among the model's ten than among the ten most popular, and the customers
+    only one of the two serves are not a coin toss (paired sign test, one-sided 5 %)."""
+    from ml.recommendations import evaluate_recommendations
+    from pipelines.defs.customers.assets import recommendation_history
+
+    departments = snapshot.execute("select product_id, department_name from marts.dim_product").df()
+    scores = evaluate_recommendations(recommendation_history(frames["lines"], departments), k=10)
+
+    ours, popular = scores.loc["modelo"], scores.loc["popularidad"]
+    assert ours["customers"] == popular["customers"] >= 200
+    assert ours["hit_rate@10"] > popular["hit_rate@10"]
+    hits = scores.attrs["hits"]
+    wins = int((hits["modelo"] & ~hits["popularidad"]).sum())
+    losses = int((~hits["modelo"] & hits["popularidad"]).sum())
+    assert (wins - losses) / (wins + losses) ** 0.5 > 1.645
+
+
 def test_customer_value_beats_the_naive_rate_on_the_time_split(frames):
     from ml.customer_value import validate_customer_value
     from pipelines.defs.customers.assets import customer_transactions

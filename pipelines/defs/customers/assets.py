@@ -99,15 +99,7 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     rules = association_rules(
         baskets.rename(columns={"sale_id": "basket_id", "product_id": "item"}), **RULE_MINIMUMS
     )
-    history = (
-        lines.loc[
-            ~lines["is_return"], ["customer_id", "sale_id", "sale_date", "product_id", "store_id"]
-        ]
-        .rename(columns={"sale_id": "basket_id", "sale_date": "ds", "product_id": "item"})
-        .drop_duplicates()
-    )
-    # the taste part of the recommender reads each product's department
-    history["group"] = history["item"].map(departments.set_index("product_id")["department_name"])
+    history = recommendation_history(lines, departments)
     margins = frames["margins"].set_index("item")["margin_per_unit_pen"]
     recommender = fit_next_products(history, k=10)
     recommended = recommend(
@@ -175,6 +167,20 @@ def value_improvement(transactions: pd.DataFrame, as_of: pd.Timestamp) -> float:
                            .improvement()), 4)  # fmt: skip
     except ValueError:
         return float("nan")
+
+
+def recommendation_history(lines: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
+    """``customer_id, basket_id, ds, item, store_id, group``: each ticket's products (returns
+    left out), with the product's department as the group the recommender's taste reads."""
+    history = (
+        lines.loc[
+            ~lines["is_return"], ["customer_id", "sale_id", "sale_date", "product_id", "store_id"]
+        ]
+        .rename(columns={"sale_id": "basket_id", "sale_date": "ds", "product_id": "item"})
+        .drop_duplicates()
+    )
+    group = departments.set_index("product_id")["department_name"]
+    return history.assign(group=history["item"].map(group))
 
 
 def customer_transactions(lines: pd.DataFrame) -> pd.DataFrame:

@@ -40,3 +40,28 @@ def taste_baskets(customers: int = 400, seed: int = 5) -> tuple[pd.DataFrame, di
             rows.extend((customer, basket, day, item, store) for item in sorted(items))
     frame = pd.DataFrame(rows, columns=["customer_id", "basket_id", "ds", "item", "store_id"])
     return frame, groups
+
+
+DEPARTMENTS = 4
+ITEMS_PER_DEPARTMENT = 60
+FAVOURITE = 20.0  # a student and school supplies: the favourite department twenty times as likely
+
+
+def department_baskets(customers: int = 400, seed: int = 7) -> pd.DataFrame:
+    """``customer_id, basket_id, ds, item, group``: baskets drawn afresh every visit from the
+    customer's favourite department (``FAVOURITE`` times as likely as another) × each
+    product's popularity, as the demo chain draws them: no habit of re-buying one's own
+    products."""
+    rng = np.random.default_rng(seed)
+    popularity = np.tile(1.0 / np.arange(1, ITEMS_PER_DEPARTMENT + 1), DEPARTMENTS)
+    department = np.repeat(np.arange(DEPARTMENTS), ITEMS_PER_DEPARTMENT)
+    labels = np.array([f"D{d}-{i:03d}" for i, d in enumerate(department)])
+    rows, basket = [], 0
+    for customer in range(1, customers + 1):
+        weights = popularity * np.where(department == rng.integers(DEPARTMENTS), FAVOURITE, 1.0)
+        for _ in range(int(rng.integers(4, 10))):
+            basket += 1
+            day = pd.Timestamp("2026-01-01") + pd.Timedelta(days=int(rng.integers(0, 120)))
+            chosen = rng.choice(len(labels), size=3, replace=False, p=weights / weights.sum())
+            rows.extend((customer, basket, day, labels[i], f"D{department[i]}") for i in chosen)
+    return pd.DataFrame(rows, columns=["customer_id", "basket_id", "ds", "item", "group"])
