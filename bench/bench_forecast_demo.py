@@ -70,7 +70,8 @@ def main() -> None:
 
     started, cpu = time.perf_counter(), time.process_time()
     result = forecast(history, args.horizon, "D", future, static=static, windows=args.windows,
-                      engine_name=args.engine, n_jobs=args.jobs, seed=0,
+                      event_group="category_name", engine_name=args.engine, n_jobs=args.jobs,
+                      seed=0,
                       keep_backtest=("auto", "seasonal_naive", "global"))  # fmt: skip
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu

@@ -109,6 +109,13 @@ def forecast(
     static: Annotated[
         Path | None, typer.Option(help="Atributos de cada serie: unique_id, tienda, categoría...")
     ] = None,
+    event_group: Annotated[
+        str | None,
+        typer.Option(
+            help="Columna de los atributos cuyas series comparten el efecto de las campañas "
+            "(p. ej. categoría); sin ella, todas las series lo comparten."
+        ),
+    ] = None,
     gaps_as_zero: Annotated[
         bool, typer.Option(help="Las fechas que faltan en una serie son demanda 0 (no faltantes).")
     ] = False,
@@ -147,6 +154,7 @@ def forecast(
             result = run_forecast(
                 frame, horizon, freq.upper(), future_frame,
                 static=static_frame,
+                event_group=event_group,
                 windows=backtest or 2,
                 models=candidates,
                 gaps="zero" if gaps_as_zero else "missing",

@@ -1,59 +1,38 @@
-"""Peru's calendar as features: public holidays and the retail events that move demand.
+"""Peru's calendar as features: public holidays, the retail events that move demand and the
+fortnightly paydays (quincena).
 
-Events (Lima retail): Mother's Day (second Sunday of May) and Father's Day (third Sunday of
-June) with the week before; Fiestas Patrias and Christmas with the July and December
-"gratificación" bonus fortnights; Black Friday to Cyber Monday; the back-to-school season; and
-the fortnightly paydays (quincena). Weekly and monthly periods count the days of each.
+The events are the platform's one calendar (``erp_core.retail_calendar``: campaña escolar,
+Semana Santa, Día de la Madre and del Padre, Fiestas Patrias, Cyber Wow, Black Friday, the
+pre-Christmas weeks, Navidad, the December gratificación...), the same windows the warehouse's
+``dim_date`` flags and the demo plants. Weekly and monthly periods count the days of each.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import holidays
 import numpy as np
 import pandas as pd
 
-EVENTS = (
-    "mothers_day",
-    "fathers_day",
-    "gratificacion",
-    "christmas",
-    "black_friday",
-    "back_to_school",
-    "payday",
-)
+from erp_core.retail_calendar import EVENT_WINDOWS, event_days
 
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    return first + dt.timedelta(days=offset + 7 * (nth - 1))
+EVENTS = tuple(EVENT_WINDOWS)
+NOT_EVENTS = ("payday",)  # a monthly rhythm, not an occasion: no event of its own
 
 
 def daily_calendar(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """One row a day from ``start`` to ``end``: ``holiday`` and one 0/1 column per event."""
+    """One row a day from ``start`` to ``end``: ``holiday``, one 0/1 column per retail event and
+    ``payday``."""
     days = pd.date_range(start.normalize(), end.normalize(), freq="D")
-    years = range(days[0].year, days[-1].year + 1)
-    peru = holidays.country_holidays("PE", years=list(years))
+    years = list(range(days[0].year, days[-1].year + 1))
+    peru = holidays.country_holidays("PE", years=years)
+    dates = days.date
     frame = pd.DataFrame(index=days)
-    frame["holiday"] = np.fromiter((d in peru for d in days.date), dtype=float, count=len(days))
+    frame["holiday"] = np.fromiter((d in peru for d in dates), dtype=float, count=len(days))
     for name in EVENTS:
-        frame[name] = 0.0
-    month, day = days.month, days.day
-    for year in years:
-        mothers = pd.Timestamp(_nth_weekday(year, 5, 6, 2))
-        fathers = pd.Timestamp(_nth_weekday(year, 6, 6, 3))
-        black = pd.Timestamp(_nth_weekday(year, 11, 3, 4)) + pd.Timedelta(days=1)
-        frame.loc[mothers - pd.Timedelta(days=6) : mothers, "mothers_day"] = 1.0
-        frame.loc[fathers - pd.Timedelta(days=6) : fathers, "fathers_day"] = 1.0
-        frame.loc[black : black + pd.Timedelta(days=3), "black_friday"] = 1.0
-    frame.loc[((month == 7) | (month == 12)) & (day >= 15), "gratificacion"] = 1.0
-    frame.loc[(month == 12) & (day >= 15) & (day <= 24), "christmas"] = 1.0
-    school = ((month == 2) & (day >= 15)) | ((month == 3) & (day <= 15))
-    frame.loc[school, "back_to_school"] = 1.0
-    payday = (day == 15) | (day == 16) | days.is_month_end | (day == 1)
-    frame.loc[payday, "payday"] = 1.0
+        inside = set().union(*(event_days(name, year) for year in years))
+        frame[name] = np.fromiter((d in inside for d in dates), dtype=float, count=len(days))
+    day = days.day
+    frame["payday"] = ((day == 15) | (day == 16) | days.is_month_end | (day == 1)).astype(float)
     return frame
 
 
@@ -89,7 +68,6 @@ def prophet_holidays(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     rows = [
         pd.DataFrame({"holiday": name, "ds": cal.index[cal[name] > 0]})
         for name in ("holiday", *EVENTS)
-        if name != "payday"
     ]
     frame = pd.concat(rows, ignore_index=True)
     frame["lower_window"] = 0

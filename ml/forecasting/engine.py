@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ml.forecasting import baselines, statistical
+from ml.forecasting.calendar import calendar_features
+from ml.forecasting.errors import ForecastInputError
+from ml.forecasting.events import EventIndex, event_index, signatures
 from ml.forecasting.global_model import GlobalModel
 from ml.forecasting.panel import Panel
 
@@ -41,6 +44,7 @@ class Settings:
     n_estimators: int = 300
     stat_max_series: int = 300
     prophet_max_series: int = 12
+    event_group: str | None = None  # the static column whose series share event effects
     progress: Callable[[str], None] = field(default=lambda _message: None)
 
 
@@ -86,6 +90,7 @@ def point_forecasts(
     """Every model's [n, H] forecasts after ``cutoff``; costly ones only for ``only`` rows."""
     y = panel.y[:, :cutoff]
     h, m = panel.horizon, panel.freq.season
+    events = events_at(panel, cutoff, static, settings)
     out: dict[str, np.ndarray] = {}
     fitted = None
     for name in models:
@@ -95,7 +100,8 @@ def point_forecasts(
         elif name == "moving_average":
             out[name] = baselines.moving_average(y, h, MA_WINDOW[panel.freq.code])
         elif name in INTERMITTENT:
-            out[name] = getattr(baselines, name)(y, h)
+            model = getattr(baselines, name)
+            out[name] = events.adjusted(model, y, h) if events else model(y, h)
         elif name == GLOBAL:
             fitted = GlobalModel(
                 settings.engine,
@@ -103,16 +109,39 @@ def point_forecasts(
                 n_estimators=settings.n_estimators,
                 seed=settings.seed,
                 n_jobs=settings.n_jobs,
-            ).fit(panel, cutoff, static)
-            out[name] = fitted.predict(panel, cutoff, static)
+            ).fit(panel, cutoff, static, events)
+            out[name] = fitted.predict(panel, cutoff, static, events)
         elif name == "prophet":
             out[name] = statistical.prophet_model(panel, cutoff, only)
         else:
             rows = np.arange(panel.n) if only is None else only
             forecast = np.full((panel.n, h), np.nan)
-            forecast[rows] = statistical.statsforecast_model(name, y[rows], h, m)
+            net = y[rows] / events.series[rows, :cutoff] if events else y[rows]
+            forecast[rows] = statistical.statsforecast_model(name, net, h, m)
+            if events:
+                forecast[rows] *= events.series[rows, cutoff : cutoff + h]
             out[name] = forecast
     return out, fitted
+
+
+def events_at(
+    panel: Panel, cutoff: int, static: dict[str, np.ndarray], settings: Settings
+) -> EventIndex | None:
+    """The event indices learned before ``cutoff`` (daily data only: weekly and monthly models
+    see a whole year's season, events included)."""
+    if panel.freq.code != "D":
+        return None
+    groups = None
+    if settings.event_group is not None:
+        key = f"cat_{settings.event_group}"
+        if key not in static:
+            raise ForecastInputError(
+                f"la columna de grupo de eventos «{settings.event_group}» no está entre los "
+                "atributos de texto de las series"
+            )
+        groups = static[key]
+    calendar = calendar_features(panel.dates(np.arange(panel.length + panel.horizon)), "D")
+    return event_index(panel.y[:, :cutoff], signatures(calendar), groups)
 
 
 def choose(

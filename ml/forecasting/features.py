@@ -4,8 +4,9 @@ A training row is a target cell (series i, period t) seen from an origin o = t -
 1..H steps ahead, so one direct model serves every step of the horizon without feeding its
 own forecasts back. Everything about demand is taken at the origin (levels over three
 windows, zero share, the same season phase's last values); everything known in advance is
-taken at the target (calendar, events, price, discount, promotion flags). Demand features are
-divided by the series' scale at the origin so one model fits series of any size.
+taken at the target (calendar, events and their index, price, discount, promotion flags).
+Demand features are divided by the series' scale at the origin so one model fits series of
+any size.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from ml.forecasting.baselines import phase_ffill
 from ml.forecasting.calendar import calendar_features
+from ml.forecasting.events import EventIndex
 from ml.forecasting.panel import Panel
 
 WINDOWS = {"D": (7, 28, 91), "W": (4, 13, 52), "M": (3, 12, 24)}
@@ -51,8 +53,14 @@ def static_codes(panel: Panel, static: pd.DataFrame | None) -> dict[str, np.ndar
 class FeatureBuilder:
     """Origin arrays of a panel cut at column ``cutoff`` (exclusive); rows gathered from them."""
 
-    def __init__(self, panel: Panel, cutoff: int, static: dict[str, np.ndarray]):
-        self.panel, self.cutoff, self.static = panel, cutoff, static
+    def __init__(
+        self,
+        panel: Panel,
+        cutoff: int,
+        static: dict[str, np.ndarray],
+        events: EventIndex | None = None,
+    ):
+        self.panel, self.cutoff, self.static, self.events = panel, cutoff, static, events
         self.m = panel.freq.season
         y = panel.y[:, :cutoff]
         self.y = y.astype(np.float32)
@@ -105,6 +113,10 @@ class FeatureBuilder:
             cols[f"x_{name}"] = value
             with np.errstate(all="ignore"):
                 cols[f"xrel_{name}"] = np.where(np.abs(usual) > 1e-9, value / usual, np.nan)
+        if self.events is not None:
+            index = self.events.group
+            cols["event_index"] = index[series, target]
+            cols["event_shift"] = index[series, target] / index[series, origin]
         for name, values in self.static.items():
             cols[name] = values[series]
         return pd.DataFrame(cols)

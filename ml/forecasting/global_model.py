@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from ml.forecasting.events import EventIndex
 from ml.forecasting.features import FeatureBuilder
 from ml.forecasting.panel import Panel
 
@@ -71,11 +72,17 @@ class GlobalModel:
             random_state=self.seed,
         )
 
-    def fit(self, panel: Panel, cutoff: int, static: dict[str, np.ndarray]) -> GlobalModel:
+    def fit(
+        self,
+        panel: Panel,
+        cutoff: int,
+        static: dict[str, np.ndarray],
+        events: EventIndex | None = None,
+    ) -> GlobalModel:
         """Fit on the target cells before ``cutoff`` (observed only: censored days are not
         demand), each seen from a random origin 1..H steps earlier."""
         rng = np.random.default_rng(self.seed)
-        builder = FeatureBuilder(panel, cutoff, static)
+        builder = FeatureBuilder(panel, cutoff, static, events)
         observed = ~np.isnan(panel.y[:, :cutoff])
         observed[:, : min(builder.windows[0], cutoff)] = False
         cells = np.flatnonzero(observed)
@@ -108,11 +115,17 @@ class GlobalModel:
         self.training_rows_ = len(label)
         return self
 
-    def predict(self, panel: Panel, cutoff: int, static: dict[str, np.ndarray]) -> np.ndarray:
+    def predict(
+        self,
+        panel: Panel,
+        cutoff: int,
+        static: dict[str, np.ndarray],
+        events: EventIndex | None = None,
+    ) -> np.ndarray:
         """Point forecasts [n, H] for the H periods after ``cutoff`` - 1."""
         if not hasattr(self, "estimator_"):
             raise RuntimeError("GlobalModel.predict before fit")
-        builder = FeatureBuilder(panel, cutoff, static)
+        builder = FeatureBuilder(panel, cutoff, static, events)
         horizon = panel.horizon
         series = np.repeat(np.arange(panel.n), horizon)
         step = np.tile(np.arange(1, horizon + 1), panel.n)

@@ -88,6 +88,7 @@ def demand_forecast(
         "D",
         frames["future"],
         static=static[["unique_id", "store_code", "category_name", "abc_class"]],
+        event_group="category_name",
         windows=windows,
         max_rows=config.max_training_rows,
         n_jobs=config.n_jobs,
