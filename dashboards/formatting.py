@@ -60,10 +60,12 @@ def percent(ratio: float | Decimal | None, digits: int = 1) -> str:
 
 
 def date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
+    """A day as ``dd/mm/aaaa``. A moment (a datetime with its zone) is first taken to Lima; a
+    naive datetime is a warehouse date pandas handed back at midnight, read as that day."""
+    if value is None or value != value:  # NaT is unequal to itself
         return DASH
     if isinstance(value, dt.datetime):
-        value = to_lima(value).date()
+        value = to_lima(value).date() if value.tzinfo is not None else value.date()
     return value.strftime("%d/%m/%Y")
 
 

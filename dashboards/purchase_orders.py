@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import streamlit as st
 
+from dashboards.queries import restock
+from dashboards.warehouse import Snapshot
 from pipelines.delivery.purchase_orders import FROM_SUPPLIER, write_purchase_orders
 
-__all__ = ["FROM_SUPPLIER", "NUMBER_COLUMNS", "Draft", "draft", "typed"]
+__all__ = ["FROM_SUPPLIER", "NUMBER_COLUMNS", "Draft", "draft", "supplier_draft", "typed"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,11 @@ def draft(
             order.total_pen,
             order.min_order_pen,
         )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def supplier_draft(supplier_id: int, snapshot: Snapshot) -> Draft | None:
+    """The supplier's draft from the snapshot's whole plan, written once per snapshot (not on
+    every rerun of the page: the workbook takes tens of milliseconds per supplier)."""
+    plan = restock.recommendations(None)
+    return draft(plan, restock.suppliers(), supplier_id, plan["as_of_date"].max())

@@ -14,7 +14,7 @@ filters = ui.header(
     "pierde dinero.",
 )
 
-names = {key: title for key, (title, _) in profitability.DIMENSIONS.items()}
+names = {key: spec.title for key, spec in profitability.DIMENSIONS.items()}
 dimension = st.segmented_control(
     "Ver por",
     options=list(names),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import formatting, purchase_orders, ui
 from dashboards.queries import restock
+from dashboards.warehouse import current
 
 filters = ui.header(
     "Reposición",
@@ -123,8 +124,7 @@ else:
     supplier_id = st.selectbox(
         "Proveedor del pedido", list(ordering.index), format_func=ordering.get, key="po_supplier"
     )
-    plan_day = whole_plan["as_of_date"].max()
-    order = purchase_orders.draft(whole_plan, restock.suppliers(), supplier_id, plan_day)
+    order = purchase_orders.supplier_draft(supplier_id, current())
     if order.below_minimum:
         st.warning(
             f"El pedido suma {formatting.money(order.total_pen)}, por debajo del mínimo del "

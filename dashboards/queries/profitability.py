@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dashboards.filters import Filters
@@ -10,12 +12,47 @@ from dashboards.warehouse import has_table, query
 
 A_SHARE, B_SHARE = 0.80, 0.95
 
+
+@dataclass(frozen=True)
+class Dimension:
+    """How lines group into members: by ids, the label built once per group (a label
+    concatenated on every line cost half the query on a medium chain)."""
+
+    title: str
+    group_sql: str | None  # what the lines are grouped by (None: the customer segment)
+    keys: str  # the grouping columns as the groups name them (left out of the result)
+    label_sql: str  # the member's label, from the groups ``g`` and ``label_join``
+    label_join: str = ""
+
+
 DIMENSIONS = {
-    "product": ("Producto", "p.sku || ' · ' || p.product_name"),
-    "category": ("Categoría", "p.department_name || ' / ' || p.category_name"),
-    "supplier": ("Proveedor", "coalesce(p.supplier_name, 'Sin proveedor')"),
-    "segment": ("Segmento de clientes", None),
-    "store": ("Tienda", "s.store_code || ' · ' || s.store_name"),
+    "product": Dimension(
+        "Producto",
+        "l.product_id",
+        "product_id",
+        "d.sku || ' · ' || d.product_name",
+        "join marts.dim_product d using (product_id)",
+    ),
+    "category": Dimension(
+        "Categoría",
+        "p.department_name, p.category_name",
+        "department_name, category_name",
+        "g.department_name || ' / ' || g.category_name",
+    ),
+    "supplier": Dimension(
+        "Proveedor",
+        "coalesce(p.supplier_name, 'Sin proveedor') as supplier_label",
+        "supplier_label",
+        "g.supplier_label",
+    ),
+    "segment": Dimension("Segmento de clientes", None, "segment_label", "g.segment_label"),
+    "store": Dimension(
+        "Tienda",
+        "l.store_id",
+        "store_id",
+        "d.store_code || ' · ' || d.store_name",
+        "join marts.dim_store d using (store_id)",
+    ),
 }
 
 
@@ -40,15 +77,21 @@ def by_dimension(filters: Filters, dimension: str) -> tuple[pd.DataFrame, str | 
     Returns the frame and, for segments, a note on what the segments are.
     """
     scope = sales_scope(filters)
-    join, label, note = "", DIMENSIONS[dimension][1], None
-    if dimension == "segment":
-        join, label, note = _segment_sql()
+    spec = DIMENSIONS[dimension]
+    group_sql, join, note = spec.group_sql, "", None
+    if group_sql is None:
+        join, segment_label, note = _segment_sql()
+        group_sql = f"{segment_label} as segment_label"
     frame = query(
         f"""
-        select {label} as member_label, {MEASURES}
-        from {scope.from_sql} {join}
-        where {scope.where_sql}
-        group by 1
+        with g as (
+            select {group_sql}, {MEASURES}
+            from {scope.from_sql} {join}
+            where {scope.where_sql}
+            group by all
+        )
+        select {spec.label_sql} as member_label, g.* exclude ({spec.keys})
+        from g {spec.label_join}
         order by margin_pen desc, member_label
         """,
         scope.params,

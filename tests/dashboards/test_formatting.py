@@ -1,6 +1,8 @@
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
+
 from dashboards import formatting
 
 
@@ -18,6 +20,10 @@ def test_dates_read_dd_mm_yyyy_and_moments_in_lima():
     moment = dt.datetime(2026, 1, 6, 3, 30, tzinfo=dt.UTC)
     assert formatting.datetime(moment) == "05/01/2026 22:30"
     assert formatting.date(moment) == "05/01/2026"
+    # A DATE column comes back from DuckDB through pandas as a naive midnight: the same day.
+    assert formatting.date(pd.Timestamp("2026-01-19")) == "19/01/2026"
+    assert formatting.date(dt.datetime(2026, 1, 19)) == "19/01/2026"
+    assert formatting.date(pd.NaT) == formatting.DASH
 
 
 def test_percent_quantity_and_change():
