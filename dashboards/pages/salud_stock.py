@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, formatting, ui
@@ -24,10 +25,10 @@ if now.empty:
     )
     st.stop()
 
-as_of = now["as_of_date"].iloc[0]
+as_of = stock.stock_day(filters.end)
 out = now[now["is_stockout"].astype(bool)]
 over = now[now["overstock_value_pen"] > 0]
-slow_cut = as_of - dt.timedelta(days=stock.SLOW_DAYS)
+slow_cut = pd.Timestamp(as_of - dt.timedelta(days=stock.SLOW_DAYS))
 slow = now[
     (now["stock_on_hand_qty"] > 0)
     & (now["last_sale_date"].isna() | (now["last_sale_date"] < slow_cut))
@@ -70,9 +71,19 @@ COLUMNS = {
 }
 
 
+TABLE_ROWS = 500  # a medium chain has 40,000 pairs: the worst first, not all to the browser
+
+
+def capped(frame):
+    """The first ``TABLE_ROWS`` rows, saying so when there are more."""
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"Las primeras {TABLE_ROWS:,} de {len(frame):,} filas.")
+    return frame.head(TABLE_ROWS)
+
+
 def table(frame, order=None) -> None:
     ui.table(
-        frame,
+        capped(frame),
         column_order=order or list(COLUMNS),
         column_config=COLUMNS,
     )
@@ -92,7 +103,7 @@ with tabs[0]:
             "projected_stockout_date"
         )
         ui.table(
-            projected,
+            capped(projected),
             column_order=[
                 c
                 for c in (

@@ -17,12 +17,9 @@ SLOW_DAYS = 60  # stock on hand and nothing sold for this long: slow mover
 LAST_SALE_LOOKBACK_DAYS = 180  # the last sale is looked for within 6 months (older: none)
 POSITION_COLUMNS = (
     "store_code",
-    "store_name",
     "sku",
     "product_name",
-    "department_name",
     "category_name",
-    "supplier_name",
     "abc_class",
     "stock_on_hand_qty",
     "stock_value_pen",
@@ -31,8 +28,6 @@ POSITION_COLUMNS = (
     "daily_demand_qty",
     "days_of_cover",
     "last_sale_date",
-    "as_of_date",
-    "overstock_qty",
     "overstock_value_pen",
 )
 
@@ -57,8 +52,9 @@ def stock_day(end) -> dt.date | None:
 
 
 def position(filters: Filters) -> pd.DataFrame:
-    """One row per store and product with stock at the period's last day: stock, value, daily
-    demand, days of cover, last sale, and the overstock's quantity and capital."""
+    """One row per store and product with stock at ``stock_day(filters.end)``: stock, value,
+    daily demand, days of cover, last sale and the overstock's capital (only the columns the
+    page shows: a medium chain has 40,000 pairs, and each text column costs their conversion)."""
     day = stock_day(filters.end)
     if day is None:
         return pd.DataFrame(columns=POSITION_COLUMNS)
@@ -81,16 +77,12 @@ def position(filters: Filters) -> pd.DataFrame:
             where d.date_day between ?::date - {LAST_SALE_LOOKBACK_DAYS - 1} and ?
             group by all
         )
-        select s.store_code, s.store_name, p.sku, p.product_name, p.department_name,
-            p.category_name, p.supplier_name, p.abc_class,
+        select s.store_code, p.sku, p.product_name, p.category_name, p.abc_class,
             k.stock_on_hand_qty, k.stock_value_pen, k.unit_cost_pen, k.is_stockout,
             coalesce(m.daily_demand_qty, 0) as daily_demand_qty,
             case when coalesce(m.daily_demand_qty, 0) > 0
                 then k.stock_on_hand_qty / m.daily_demand_qty end as days_of_cover,
             m.last_sale_date,
-            ?::date as as_of_date,
-            greatest(k.stock_on_hand_qty
-                - coalesce(m.daily_demand_qty, 0) * {OVERSTOCK_DAYS}, 0) as overstock_qty,
             greatest(k.stock_on_hand_qty
                 - coalesce(m.daily_demand_qty, 0) * {OVERSTOCK_DAYS}, 0)
                 * k.unit_cost_pen as overstock_value_pen
@@ -101,7 +93,7 @@ def position(filters: Filters) -> pd.DataFrame:
         where {scope.where_sql} and p.is_active
         order by k.stock_value_pen desc
         """,
-        [day, day, day, day, day, *scope.params],
+        [day, day, day, day, *scope.params],
     )
 
 
