@@ -3,6 +3,12 @@ p95 <= 100 ms per query) and the time to a fully rendered page in headless Chrom
 <= 2 s per page).
 
     uv run python bench/bench_dashboards.py --home var/medium [--rounds 10] [--label "..."]
+        [--core-url "dbname=... host=..."]
+
+The app runs under a throw-away home whose snapshot is a link to ``--home``'s, so the bench
+never writes the chain's home (Calidad de datos opens a Dagster instance, which writes its
+configuration into the home); that instance keeps its storage beside ``--core-url``'s database
+(default: ``DATABASE_URL``).
 
 Queries: each page is run through AppTest with the query cache bypassed, so every query of the
 page hits DuckDB each round; each distinct query is timed on its own. Pages: the real server,
@@ -166,6 +172,22 @@ def time_pages(rounds: int, home: Path) -> dict[str, list[float]]:
     return results
 
 
+def throwaway_home(chain_home: Path) -> Path:
+    """A temporary home whose published snapshot is the chain's (a symbolic link)."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="bench_dashboards_"))
+    snapshot = chain_home / "warehouse_snapshot.duckdb"
+    if not snapshot.exists():
+        raise SystemExit(f"No hay copia publicada en {snapshot}")
+    (home / snapshot.name).symlink_to(snapshot)
+    return home
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def report_queries(args) -> None:
     timings, baseline = time_queries(args.rounds)
     print(f"\n## Queries {args.label} (ms over {args.rounds} uncached rounds)")
@@ -185,6 +207,14 @@ def report_queries(args) -> None:
     if slow_lines:
         print("\nQueries over the goal:")
         print("\n".join(slow_lines))
+    every = [
+        (percentile(d, 0.95), percentile(d, 0.5), page, sql)
+        for page, queries in timings.items()
+        for sql, d in queries.items()
+    ]
+    print("\nSlowest five (p95, p50 ms):")
+    for p95, p50, page, sql in sorted(every, reverse=True)[:5]:
+        print(f"- {page}: {p95:.1f}, {p50:.1f}: `{sql[:110]}`")
 
 
 def report_pages(args) -> None:
@@ -206,13 +236,21 @@ def main() -> None:
     parser.add_argument("--label", default="")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument("--core-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
-    os.environ["INNOVALOGIX_HOME"] = str(args.home.resolve())
+    chain_home = args.home.resolve()
+    args.home = throwaway_home(chain_home)
+    os.environ["INNOVALOGIX_HOME"] = str(args.home)
+    if args.core_url:
+        os.environ["DATABASE_URL"] = args.core_url
+    print(f"Snapshot: {chain_home / 'warehouse_snapshot.duckdb'}; {os.cpu_count()} CPUs; {load()}")
 
     if not args.skip_queries:
         report_queries(args)
+        print(f"({load()} after the queries)")
     if not args.skip_pages:
         report_pages(args)
+        print(f"({load()} after the pages)")
 
 
 if __name__ == "__main__":
