@@ -14,6 +14,8 @@ from ml.inventory.plan import RestockInputs
 
 LIMA = ZoneInfo("America/Lima")
 FORECAST_LEVEL = "product_store_day"
+ACCURACY_LEVEL = "series"  # fct_forecast_accuracy's per product × store rows
+KEY = ["product_id", "store_id"]
 IGV_FACTOR = 1.18
 ORDER_LINE_COLUMNS = [
     "purchase_order_id",
@@ -91,21 +93,15 @@ def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         accuracy = con.execute(
             "select product_id, store_id, model, rmse, wape from ml.fct_forecast_accuracy "
             "where level = ?",
-            [FORECAST_LEVEL],
+            [ACCURACY_LEVEL],
         ).df()
-    if forecast["model"].nunique() > 1:
-        scored = accuracy.sort_values("wape", na_position="last").drop_duplicates(
-            ["product_id", "store_id"]
-        )
-        best = forecast[["product_id", "store_id"]].drop_duplicates()
-        best = best.merge(scored[["product_id", "store_id", "model"]], how="left")
-        fallback = forecast["model"].value_counts().idxmax()
-        best["model"] = best["model"].fillna(fallback)
-        forecast = forecast.merge(best, on=["product_id", "store_id", "model"])
-    accuracy = accuracy.merge(
-        forecast[["product_id", "store_id", "model"]].drop_duplicates(),
-        on=["product_id", "store_id", "model"],
-    )
+    models = forecast.groupby(KEY)["model"].transform("nunique")
+    if (models > 1).any():  # keep, per series, its forecast model with the best backtest
+        offered = forecast[[*KEY, "model"]].drop_duplicates()
+        scored = offered.merge(accuracy, on=[*KEY, "model"], how="left")
+        best = scored.sort_values("wape", na_position="last").drop_duplicates(KEY)
+        forecast = forecast.merge(best[[*KEY, "model"]], on=[*KEY, "model"])
+    accuracy = accuracy.merge(forecast[[*KEY, "model"]].drop_duplicates(), on=[*KEY, "model"])
     return forecast, accuracy
 
 

@@ -41,7 +41,8 @@ def build_warehouse(path: Path, inputs: RestockInputs) -> Path:
     )
     forecast = inputs.forecast.assign(level="product_store_day", model="flat", model_version="v1")
     accuracy = inputs.accuracy.assign(
-        level="product_store_day",
+        model="flat",
+        level="series",
         wape=0.3,
         mase=0.9,
         bias=0.0,
