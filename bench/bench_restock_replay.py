@@ -8,9 +8,11 @@ orders are placed and arrive after a lead time drawn from the supplier's own rec
 received share drawn from the same receipts), transfers arrive after 2 days. The demo's own
 replenishment is what the snapshot shows for the same weeks.
 
-Forecast: a flat one, each store's trailing 28-day mean demand, daily error its standard
-deviation over 56 days (the forecasting library's nightly model is too slow to refit 182 times
-here); the demo's buyers forecast with the generator's true rates.
+Forecast (``--forecast``): ``library``, the forecasting library as the nightly asset runs it,
+refitted every ``--refit-days`` (``replay_forecast.py``: the nightly model is too slow to refit
+182 times here); ``trailing``, each store's trailing 28-day mean demand, daily error its
+standard deviation over 56 days; ``oracle``, the mean of the next 14 days' true demand (what the
+demo's buyers knew: they forecast with the generator's true rates).
 
     uv run python bench/bench_restock_replay.py --snapshot var/medium/warehouse_snapshot.duckdb
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+from replay_forecast import LibraryForecasts
 
 from ml.inventory.config import PolicyConfig
 from ml.inventory.plan import RestockInputs, plan_restock
@@ -320,8 +323,11 @@ def replay(
     config: PolicyConfig,
     rng: np.random.Generator,
     oracle: bool = False,
+    library: LibraryForecasts | None = None,
 ) -> Outcome:
     forecast_name = "next 14 days' true mean" if oracle else "trailing 28-day mean"
+    if library is not None:
+        forecast_name = f"forecasting library, refitted every {library.refit_days} days"
     result = Outcome(f"plan_restock, forecast = {forecast_name}")
     n_loc = len(chain.stores)
     wh = n_loc - 1
@@ -371,7 +377,10 @@ def replay(
         result.lost_with_warehouse_stock += float(lost[:, on_hand[wh] > 0].sum())
         result.capital.append(float((on_hand * chain.cost).sum()))
         as_of = chain.days[t]
-        forecast, accuracy = flat_forecast(chain, t, as_of, oracle)
+        if library is not None:
+            forecast, accuracy = library.at(as_of)
+        else:
+            forecast, accuracy = flat_forecast(chain, t, as_of, oracle)
         loc_idx, p_idx = np.nonzero(on_hand > 0)
         stock = pd.DataFrame(
             {
@@ -510,10 +519,14 @@ def main() -> None:
         "--joint", type=float, default=0.0, help="PolicyConfig.joint_order_share (0: off)"
     )
     parser.add_argument(
-        "--oracle",
-        action="store_true",
-        help="forecast the next 14 days' true mean (the information the demo's buyers had)",
+        "--forecast",
+        choices=("library", "trailing", "oracle"),
+        default="library",
+        help="library: the nightly forecasting library; trailing: 28-day mean; oracle: the "
+        "next 14 days' true mean (the information the demo's buyers had)",
     )
+    parser.add_argument("--refit-days", type=int, default=28)
+    parser.add_argument("--windows", type=int, default=2, help="the library's backtest windows")
     parser.add_argument(
         "--service", default="0.98,0.95,0.90", help="service levels of classes A,B,C"
     )
@@ -540,12 +553,20 @@ def main() -> None:
         f"review {args.review_days} days, service levels A {a}, B {b}, C {c}, "
         f"joint orders {args.joint}"
     )
-    ours = replay(chain, start, config, np.random.default_rng(args.seed), args.oracle)
+    library = None
+    if args.forecast == "library":
+        library = LibraryForecasts(
+            args.snapshot, chain.days[start], chain.days[-1], args.refit_days, args.windows
+        )
+    ours = replay(chain, start, config, np.random.default_rng(args.seed),
+                  args.forecast == "oracle", library)  # fmt: skip
     report([demo, ours], args.weeks)
     print(
         f"lost units {ours.lost_units:,.0f}, of which while the warehouse had stock "
         f"{ours.lost_with_warehouse_stock:,.0f}; order lines {ours.order_lines:,}"
     )
+    if library is not None:
+        print(f"forecast refits: {len(library.fit_seconds)}, {library.mean_fit_seconds:.0f} s each")
     print(f"elapsed {time.perf_counter() - started:.0f} s")
 
 
