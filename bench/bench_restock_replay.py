@@ -63,6 +63,7 @@ class Outcome:
     sold: float = 0.0
     lost_value: float = 0.0
     capital: list[float] = field(default_factory=list)
+    warehouse_capital: list[float] = field(default_factory=list)
     orders: int = 0
     order_lines: int = 0
     transfers: int = 0
@@ -289,6 +290,7 @@ def baseline(chain: Chain, start: int) -> Outcome:
     lost = (chain.demand[start:, stores] - chain.sold[start:, stores]).clip(min=0)
     result.lost_value = float((lost.sum(axis=(0, 1)) * chain.price).sum())
     result.capital = list((chain.on_hand[start:] * chain.cost).sum(axis=(1, 2)))
+    result.warehouse_capital = list((chain.on_hand[start:, -1] * chain.cost).sum(axis=1))
     result.orders = chain.baseline_orders
     return result
 
@@ -376,6 +378,7 @@ def replay(
         result.lost_units += float(lost.sum())
         result.lost_with_warehouse_stock += float(lost[:, on_hand[wh] > 0].sum())
         result.capital.append(float((on_hand * chain.cost).sum()))
+        result.warehouse_capital.append(float((on_hand[wh] * chain.cost).sum()))
         as_of = chain.days[t]
         if library is not None:
             forecast, accuracy = library.at(as_of)
@@ -496,16 +499,18 @@ def replay(
 def report(results: list[Outcome], weeks: int) -> None:
     base = results[0]
     print(
-        "| policy | fill rate | lost sales (S/) | avg capital (S/) | capital vs demo | "
-        "orders/week | transfers/week |"
+        "| policy | fill rate | lost sales (S/) | avg capital (S/) | of it in the warehouse | "
+        "capital vs demo | orders/week | transfers/week |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         capital = float(np.mean(r.capital))
         ratio = capital / float(np.mean(base.capital))
+        warehouse = float(np.mean(r.warehouse_capital)) / capital if capital else 0.0
         print(
             f"| {r.name} | {r.fill_rate:.2%} | {r.lost_value:,.0f} | {capital:,.0f} | "
-            f"{ratio:.2f}x | {r.orders / weeks:.1f} | {r.transfers / weeks:.1f} |"
+            f"{warehouse:.0%} | {ratio:.2f}x | {r.orders / weeks:.1f} | "
+            f"{r.transfers / weeks:.1f} |"
         )
 
 
