@@ -2,18 +2,21 @@
 
 Each part is scaled to 1 at the customer's best product, then ``similarity_weight`` × similarity
 + (1 - ``similarity_weight``) × taste, plus a trace of popularity so that nothing ties at zero.
-How much of each, and how fast popularity forgets (the taste's half-life), depends on the
-shop: Online Retail's customers re-order their own products (similarity wins), a chain whose
-baskets follow department tastes and the season wants taste. Both are chosen on an inner
-splits of the history the model is fitted on (each customer's last baskets hidden in turn,
-the blend with the best hit rate@k over them); the caller's own evaluation holdout is never
-seen.
+How much of each, how fast popularity forgets (the taste's half-life), how many kinds of
+shopper the taste tells apart and how much a customer's own department mix counts against
+their kind's (the prior) depend on the shop: Online Retail's customers re-order their own
+products (similarity wins), a chain whose baskets follow department tastes and the season wants
+taste. All four are chosen on inner splits of the history the model is fitted on (each
+customer's last baskets hidden in turn, the blend with the best hit rate@k over them); the
+caller's own evaluation holdout is never seen.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,11 +30,24 @@ from ml.recommendations.history import (
     split_last_basket,
 )
 from ml.recommendations.similarity import ItemSimilarity
-from ml.recommendations.taste import GroupTaste
+from ml.recommendations.taste import GroupTaste, TasteLines
 
-SIMILARITY_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-HALF_LIVES_DAYS = (7.0, 14.0, 28.0, 56.0, None)  # None: popularity over the whole history
-DEFAULT_BLEND = (0.5, None)  # when the history is too short for an inner split
+
+class Blend(NamedTuple):
+    similarity_weight: float
+    half_life_days: float | None  # None: popularity over the whole history
+    kinds: int  # kinds of shopper the taste tells apart (1: the whole chain)
+    prior: float  # pseudo-baskets of the kind's department mix in a customer's own
+
+
+GRID = {
+    "similarity_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "half_life_days": (7.0, 14.0, 28.0, 56.0, None),
+    "kinds": (1, 8),
+    "prior": (10.0,),
+}
+DEFAULT_BLEND = Blend(0.5, None, 1, 10.0)  # when the history is too short for an inner split
+SIMILARITY_ALONE = Blend(1.0, None, 1, 10.0)  # the taste's candidates do not change it
 MIN_VALIDATION_CUSTOMERS = 30
 INNER_FOLDS = 3
 MAX_VALIDATION_CUSTOMERS = 2000  # an even sample of them scores the blends: bounded time
@@ -68,68 +84,68 @@ class NextProducts:
         )
 
 
-def fit_next_products(
-    history: pd.DataFrame,
-    similarity_weights=SIMILARITY_WEIGHTS,
-    half_lives_days=HALF_LIVES_DAYS,
-    k: int = 10,
-) -> NextProducts:
-    """Similarity and taste fitted on ``history``, blended as its inner split prefers."""
+def fit_next_products(history: pd.DataFrame, grid: dict | None = None, k: int = 10) -> NextProducts:
+    """Similarity and taste fitted on ``history``, blended as its inner splits prefer among
+    ``grid`` (candidates for each ``Blend`` field; default ``GRID``)."""
     check_history(history)
-    (weight, half_life), card = choose_blend(history, similarity_weights, half_lives_days, k)
+    blend, card = choose_blend(history, grid or GRID, k)
     similarity = ItemSimilarity.fit(history)
-    taste = GroupTaste.fit(history, similarity.items_, half_life)
-    return NextProducts(similarity, taste, weight, card)
+    taste = GroupTaste.fit(
+        history, similarity.items_, blend.half_life_days, blend.prior, blend.kinds
+    )
+    return NextProducts(similarity, taste, blend.similarity_weight, card)
 
 
-def choose_blend(history, similarity_weights, half_lives_days, k) -> tuple[tuple, dict]:
-    """(similarity weight, half-life) with the best hit rate@k over ``INNER_FOLDS`` inner
-    last-basket splits (recall@k breaks ties), and a card with every candidate's scores.
+def choose_blend(history, grid: dict, k: int) -> tuple[Blend, dict]:
+    """The ``Blend`` among ``grid``'s candidates with the best hit rate@k over
+    ``INNER_FOLDS`` inner last-basket splits (recall@k breaks ties), and a card with every
+    candidate's scores.
 
     Fold 1 hides each customer's last basket of ``history``, fold 2 the one before it, and so
     on: a few hundred customers score a candidate within a few points by chance, so more than
     one hidden basket per customer keeps the choice from following noise.
     """
-    totals: dict[tuple, np.ndarray] = {}
+    totals: dict[Blend, np.ndarray] = {}
     rest, evaluated = history, 0
     for _ in range(INNER_FOLDS):
         inner_train, inner_hidden = split_last_basket(rest)
         if inner_hidden["customer_id"].nunique() < MIN_VALIDATION_CUSTOMERS:
             break
-        fold = _fold_scores(inner_train, inner_hidden, similarity_weights, half_lives_days, k)
+        fold = _fold_scores(inner_train, inner_hidden, grid, k)
         for key, counts in fold.items():
             totals[key] = totals.get(key, 0) + counts
         evaluated += int(next(iter(fold.values()))[2])
         rest = inner_train
     if not totals:
-        weight, half_life = DEFAULT_BLEND
-        chosen = {"similarity_weight": weight, "half_life_days": half_life, "por": "defecto"}
-        return DEFAULT_BLEND, {"inner_evaluations": 0, "chosen": chosen}
+        return DEFAULT_BLEND, {"inner_evaluations": 0, "chosen": _named(DEFAULT_BLEND, "defecto")}
     rates = {key: (hits / n, recall / n) for key, (hits, recall, n) in totals.items()}
-    ranked = sorted(rates.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[0][0]))
-    (weight, half_life), _ = ranked[0]
+    # best hit rate, then recall; then more similarity, fewer kinds, a weaker prior
+    ranked = sorted(
+        rates.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[0][0], kv[0][2], kv[0][3])
+    )
+    chosen = ranked[0][0]
     card = {
         "inner_evaluations": evaluated,
-        "chosen": {
-            "similarity_weight": weight,
-            "half_life_days": half_life,
-            "por": "validación interna",
-        },
+        "chosen": _named(chosen, "validación interna"),
         "candidates": [
             {
-                "similarity_weight": w,
-                "half_life_days": h,
+                **_named(key),
                 f"hit_rate@{k}": round(float(s[0]), 4),
                 f"recall@{k}": round(float(s[1]), 4),
             }
-            for (w, h), s in ranked
+            for key, s in ranked
         ],
     }
-    return (weight, half_life), card
+    return chosen, card
 
 
-def _fold_scores(inner_train, inner_hidden, similarity_weights, half_lives_days, k) -> dict:
-    """Per (weight, half-life): hits, summed recall and customers evaluated on one fold."""
+def _named(blend: Blend, by: str | None = None) -> dict:
+    named = blend._asdict()
+    return {**named, "por": by} if by else named
+
+
+def _fold_scores(inner_train, inner_hidden, grid: dict, k: int) -> dict:
+    """Per ``Blend``: hits, summed recall and customers evaluated on one fold."""
     customers = np.sort(inner_hidden["customer_id"].unique())
     if len(customers) > MAX_VALIDATION_CUSTOMERS:
         even = np.linspace(0, len(customers) - 1, MAX_VALIDATION_CUSTOMERS).astype(int)
@@ -142,15 +158,16 @@ def _fold_scores(inner_train, inner_hidden, similarity_weights, half_lives_days,
     truth = _membership(hidden, scored, items)
     blocked = _membership(_blocked_lines(train, replenishment_items(inner_train)), scored, items)
     sims = _scaled(similarity.scores(counts))
-    fold: dict[tuple, np.ndarray] = {}
-    for half_life in half_lives_days:
-        taste = _scaled(GroupTaste.fit(inner_train, items, half_life).scores(counts))
-        for weight in similarity_weights:
-            key = (weight, None if weight == 1.0 else half_life)
-            if key in fold:
-                continue  # similarity alone does not depend on the half-life
-            score = blended(sims, taste, weight, similarity.popularity_)
-            fold[key] = _hits_and_recall(score, truth, blocked, k)
+    lines = TasteLines.of(inner_train, items)
+    fold: dict[Blend, np.ndarray] = {}
+    tastes = itertools.product(grid["half_life_days"], grid["kinds"], grid["prior"])
+    for half_life, kinds, prior in tastes:
+        taste = _scaled(GroupTaste.from_lines(lines, half_life, prior, kinds).scores(counts))
+        for weight in grid["similarity_weight"]:
+            blend = Blend(weight, half_life, kinds, prior) if weight < 1.0 else SIMILARITY_ALONE
+            if blend not in fold:
+                score = blended(sims, taste, weight, similarity.popularity_)
+                fold[blend] = _hits_and_recall(score, truth, blocked, k)
     return fold
 
 

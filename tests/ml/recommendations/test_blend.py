@@ -56,3 +56,30 @@ def test_the_blend_is_chosen_without_seeing_the_hidden_baskets():
     original = evaluate_recommendations(history, k=10).attrs["card"]
     changed = evaluate_recommendations(scrambled, k=10).attrs["card"]
     assert changed == original
+
+
+def test_shopper_kinds_tell_which_product_of_a_shared_department_each_kind_prefers():
+    """Students (school supplies) drink isotonics, families (groceries) drink soda; soda sells
+    more overall. A student is offered the isotonic first once the taste tells kinds apart."""
+    day = pd.Timestamp("2026-03-01")
+    rows, basket = [], 0
+    for customer in range(1, 121):
+        student = customer <= 40
+        for visit in range(4):
+            basket += 1
+            own = ("cuaderno", "Útiles") if student else ("arroz", "Abarrotes")
+            drink = ("isotonica", "Bebidas") if student else ("gaseosa", "Bebidas")
+            rows += [(customer, basket, day + pd.Timedelta(days=visit), *own)]
+            rows += [(customer, basket, day + pd.Timedelta(days=visit), *drink)]
+    history = pd.DataFrame(rows, columns=["customer_id", "basket_id", "ds", "item", "group"])
+    items = pd.Index(sorted(history["item"].unique()))
+    new_student = pd.DataFrame([(999, 1, day, "cuaderno", "Útiles")], columns=history.columns)
+    _, counts = basket_counts(new_student, items)
+
+    def drinks(kinds: int) -> list[str]:
+        taste = GroupTaste.fit(history, items, kinds=kinds)
+        scores = pd.Series(taste.scores(counts)[0], index=items)
+        return scores[["gaseosa", "isotonica"]].sort_values(ascending=False).index.tolist()
+
+    assert drinks(kinds=1) == ["gaseosa", "isotonica"]
+    assert drinks(kinds=2) == ["isotonica", "gaseosa"]
