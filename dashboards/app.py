@@ -15,8 +15,9 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-# Figures to the céntimo must fit a tablet's width (1024 px) beside the sidebar.
-st.html("<style>[data-testid='stMetricValue'] { font-size: clamp(1.15rem, 2.1vw, 2rem); }</style>")
+# Figures to the céntimo must fit a tablet's width (1024 px) beside the sidebar: four to a row,
+# eight digits of soles ("S/ 12,345,678.90") each.
+st.html("<style>[data-testid='stMetricValue'] { font-size: clamp(1rem, 1.6vw, 2rem); }</style>")
 
 router = st.navigation(navigation.pages_for(navigation.current_role()))
 

@@ -2,6 +2,10 @@
 
 Nobody signs in yet, so everyone sees every section. When sign-in arrives, ``pages_for`` gets
 the user's role and each role keeps only its own sections; nothing else changes.
+
+The page modules live in ``views/``, not ``pages/``: beside a ``pages/`` folder Streamlit runs a
+new server's first session the old multipage way, so a shared link opened first ran its page
+without the entry point (no filters: a traceback).
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ class PageSpec:
 
 PAGES = (
     PageSpec(
-        "pages/resumen.py", "Resumen", ":material/dashboard:", "resumen", "Ejecutivo", (EXECUTIVE,)
+        "views/resumen.py", "Resumen", ":material/dashboard:", "resumen", "Ejecutivo", (EXECUTIVE,)
     ),
     PageSpec(
-        "pages/drilldown.py",
+        "views/drilldown.py",
         "Drill-down",
         ":material/account_tree:",
         "drilldown",
@@ -37,7 +41,7 @@ PAGES = (
         (EXECUTIVE, BUYER),
     ),
     PageSpec(
-        "pages/rentabilidad.py",
+        "views/rentabilidad.py",
         "Rentabilidad",
         ":material/paid:",
         "rentabilidad",
@@ -45,7 +49,7 @@ PAGES = (
         (EXECUTIVE,),
     ),
     PageSpec(
-        "pages/pronostico.py",
+        "views/pronostico.py",
         "Pronóstico",
         ":material/trending_up:",
         "pronostico",
@@ -53,7 +57,7 @@ PAGES = (
         (EXECUTIVE, BUYER),
     ),
     PageSpec(
-        "pages/reposicion.py",
+        "views/reposicion.py",
         "Reposición",
         ":material/local_shipping:",
         "reposicion",
@@ -61,7 +65,7 @@ PAGES = (
         (BUYER,),
     ),
     PageSpec(
-        "pages/salud_stock.py",
+        "views/salud_stock.py",
         "Salud del stock",
         ":material/inventory_2:",
         "salud-del-stock",
@@ -69,7 +73,7 @@ PAGES = (
         (BUYER,),
     ),
     PageSpec(
-        "pages/segmentos.py",
+        "views/segmentos.py",
         "Segmentos",
         ":material/groups:",
         "segmentos",
@@ -77,7 +81,7 @@ PAGES = (
         (MARKETING,),
     ),
     PageSpec(
-        "pages/recomendaciones.py",
+        "views/recomendaciones.py",
         "Recomendaciones",
         ":material/recommend:",
         "recomendaciones",
@@ -85,7 +89,7 @@ PAGES = (
         (MARKETING,),
     ),
     PageSpec(
-        "pages/audiencias.py",
+        "views/audiencias.py",
         "Audiencias",
         ":material/campaign:",
         "audiencias",
@@ -93,7 +97,7 @@ PAGES = (
         (MARKETING,),
     ),
     PageSpec(
-        "pages/calidad.py", "Calidad de datos", ":material/fact_check:", "calidad", "Datos", (DATA,)
+        "views/calidad.py", "Calidad de datos", ":material/fact_check:", "calidad", "Datos", (DATA,)
     ),
 )
 

@@ -14,7 +14,7 @@ from dashboards.queries import restock, stock
 
 filters = ui.header(
     "Salud del stock",
-    f"Situación al último día del periodo. Cobertura: stock ÷ venta diaria promedio de las "
+    "Situación al último día del periodo. Cobertura: stock ÷ venta diaria promedio de los "
     f"últimos {stock.COVER_WINDOW_DAYS} días; sobrestock: lo que excede "
     f"{stock.OVERSTOCK_DAYS} días de cobertura, valorizado al costo promedio.",
 )

@@ -17,16 +17,16 @@ from tests.dashboards.ml_tables import add_ml_tables
 
 APP = str(PROJECT_ROOT / "dashboards" / "app.py")
 PAGES = (
-    "pages/resumen.py",
-    "pages/drilldown.py",
-    "pages/rentabilidad.py",
-    "pages/pronostico.py",
-    "pages/reposicion.py",
-    "pages/salud_stock.py",
-    "pages/segmentos.py",
-    "pages/recomendaciones.py",
-    "pages/audiencias.py",
-    "pages/calidad.py",
+    "views/resumen.py",
+    "views/drilldown.py",
+    "views/rentabilidad.py",
+    "views/pronostico.py",
+    "views/reposicion.py",
+    "views/salud_stock.py",
+    "views/segmentos.py",
+    "views/recomendaciones.py",
+    "views/audiencias.py",
+    "views/calidad.py",
 )
 DAY_COLUMNS = ("transaction_date", "date_day", "movement_date", "month_start_date")
 

@@ -34,7 +34,7 @@ def test_runs_failed_checks_and_freshness_are_shown(demo_warehouse, use_home, tm
 
     app = AppTest.from_file(APP, default_timeout=180)
     app.run()
-    app.switch_page("pages/calidad.py")
+    app.switch_page("views/calidad.py")
     app.run()
     assert not app.exception, [e.message for e in app.exception]
     shown = {m.label: m.value for m in app.metric}

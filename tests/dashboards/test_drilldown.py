@@ -24,7 +24,9 @@ def _totals(app) -> dict[str, str]:
 def _breadcrumb(app) -> dict[str, str]:
     """Level -> the text its crumb shows: ancestors are buttons, the current level bold text."""
     crumbs = {
-        b.key.removeprefix("crumb_"): b.label for b in app.button if b.key.startswith("crumb_")
+        b.key.removeprefix("crumb_"): b.label
+        for b in app.button
+        if (b.key or "").startswith("crumb_")
     }
     bold = [m.value.strip("*") for m in app.markdown if m.value.startswith("**")]
     for level, name in LEVEL_NAMES.items():
@@ -87,7 +89,7 @@ def test_drill_from_chain_to_a_ticket_keeps_totals_and_filters(open_page, demo_w
         "pago": "cash",
         "departamento": department,
     }
-    app = open_page("pages/drilldown.py", params)
+    app = open_page("views/drilldown.py", params)
     path: dict[str, str] = {}
     parent_net = Decimal(str(_independent_net_sales(home, start, end, "cash", department, path)))
     assert _totals(app)["Venta neta"] == formatting.money(parent_net)
@@ -171,7 +173,7 @@ def test_a_drill_opened_from_a_link_names_its_members(open_page, demo_warehouse)
     }
     params = {"desde": end.isoformat(), "hasta": end.isoformat()}
     params.update({f"d_{level}": member for level, member in path.items()})
-    app = open_page("pages/drilldown.py", params)
+    app = open_page("views/drilldown.py", params)
     assert not app.exception, [e.message for e in app.exception]
     assert _breadcrumb(app) == {
         "chain": "Cadena",

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from dashboards.navigation import PAGES
 from erp_core.paths import PROJECT_ROOT
-from tests.dashboards.conftest import APP
+from tests.dashboards.conftest import APP, snapshot
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "var" / "test-output" / "dashboards"
@@ -103,7 +103,8 @@ def _drill_one_level_by_clicking_a_row(page) -> None:
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
     page.wait_for_url("**d_region=**", timeout=60_000)
     _wait_rendered(page, "Drill-down")
-    assert page.get_by_text("Región:", exact=False).first.is_visible()
+    # The breadcrumb names the region (waited for: the rerun the click starts may still draw).
+    page.get_by_text("Región:", exact=False).first.wait_for(state="visible", timeout=60_000)
     assert "pago=cash" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -116,7 +117,22 @@ def _clear_the_filters(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse, tmp_path):
+def _open_a_shared_drill_link_first(page, server, query, home) -> None:
+    """The server's very first session is a drilled link: it opens as it was shared, the
+    breadcrumb naming its store."""
+    with snapshot(home) as con:
+        region, store, name = con.execute(
+            "select region, store_code, store_name from marts.dim_store "
+            "where not is_warehouse order by store_code limit 1"
+        ).fetchone()
+    page.goto(f"{server}/drilldown{query}&d_region={region}&d_store={store}")
+    _wait_rendered(page, "Drill-down")
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+    page.get_by_text(f"Tienda: {store} · {name}").first.wait_for(state="visible", timeout=60_000)
+
+
+def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse, ml_home, tmp_path):
     assert shutil.which("chromium") or os.path.exists(CHROMIUM)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     end = demo_warehouse.end_date
@@ -138,6 +154,7 @@ def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse,
         )
         try:
             page = context.new_page()
+            _open_a_shared_drill_link_first(page, server, query, ml_home)
             page.goto(f"{server}/{query}")
             for spec in PAGES:
                 started = time.monotonic()

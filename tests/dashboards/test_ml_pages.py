@@ -14,12 +14,12 @@ from tests.dashboards.conftest import snapshot
 from tests.dashboards.downloads import downloaded
 
 ML_PAGES = (
-    "pages/pronostico.py",
-    "pages/reposicion.py",
-    "pages/salud_stock.py",
-    "pages/segmentos.py",
-    "pages/recomendaciones.py",
-    "pages/audiencias.py",
+    "views/pronostico.py",
+    "views/reposicion.py",
+    "views/salud_stock.py",
+    "views/segmentos.py",
+    "views/recomendaciones.py",
+    "views/audiencias.py",
 )
 
 
@@ -46,7 +46,7 @@ def test_model_pages_say_when_their_tables_are_missing(open_page, demo_home):
 
 
 def test_forecast_figures_are_the_tables(open_page, ml_home):
-    app = open_page("pages/pronostico.py", home=ml_home)
+    app = open_page("views/pronostico.py", home=ml_home)
     with snapshot(ml_home) as con:
         first = con.execute("select min(week_start_date) from ml.fct_forecast").fetchone()[0]
         total, p10, p90, margin = con.execute(
@@ -63,7 +63,7 @@ def test_forecast_figures_are_the_tables(open_page, ml_home):
 
 
 def test_purchase_order_download_is_the_nightly_export_and_the_screen(open_page, ml_home, tmp_path):
-    app = open_page("pages/reposicion.py", home=ml_home)
+    app = open_page("views/reposicion.py", home=ml_home)
     supplier_id = app.selectbox(key="po_supplier").value
     on_screen = app.dataframe[-1].value.reset_index(drop=True)
     csv_bytes = downloaded(app, "Descargar pedido (CSV)")
@@ -96,7 +96,7 @@ def test_purchase_order_download_is_the_nightly_export_and_the_screen(open_page,
 
 
 def test_profitability_download_holds_the_table_on_screen(open_page, demo_warehouse):
-    app = open_page("pages/rentabilidad.py")
+    app = open_page("views/rentabilidad.py")
     shown = {m.label: m.value for m in app.metric}
     from_csv = pd.read_csv(io.BytesIO(downloaded(app, "Descargar tabla (CSV)")))
     on_screen = app.dataframe[0].value
@@ -106,7 +106,7 @@ def test_profitability_download_holds_the_table_on_screen(open_page, demo_wareho
 
 
 def test_audience_counts_and_export_through_the_core(open_page, ml_home, demo_warehouse):
-    app = open_page("pages/audiencias.py", home=ml_home)
+    app = open_page("views/audiencias.py", home=ml_home)
     app.multiselect(key="audience_segments").select("Campeones").run()
     with snapshot(ml_home) as con:
         members, consenting = con.execute(
@@ -140,7 +140,7 @@ def test_audience_counts_and_export_through_the_core(open_page, ml_home, demo_wa
 
 def test_stock_health_figures_are_the_warehouse(open_page, demo_warehouse):
     end = demo_warehouse.end_date
-    app = open_page("pages/salud_stock.py", {"desde": end.isoformat(), "hasta": end.isoformat()})
+    app = open_page("views/salud_stock.py", {"desde": end.isoformat(), "hasta": end.isoformat()})
     with snapshot(demo_warehouse.home) as con:
         value, stockouts = con.execute(
             """
@@ -156,7 +156,7 @@ def test_stock_health_figures_are_the_warehouse(open_page, demo_warehouse):
 
 
 def test_segment_figures_are_the_tables(open_page, ml_home):
-    app = open_page("pages/segmentos.py", home=ml_home)
+    app = open_page("views/segmentos.py", home=ml_home)
     with snapshot(ml_home) as con:
         customers, segments, outliers = con.execute(
             "select count(*), count(distinct segment_id), count(*) filter (where is_outlier) "

@@ -20,7 +20,7 @@ def test_every_page_renders_without_exception(warehouse, request, use_home):
         assert not app.exception, f"{page}: {[e.message for e in app.exception]}"
         captions = " ".join(c.value for c in app.caption)
         assert "Datos al" in captions, page
-        if warehouse == "empty" and page in ("pages/resumen.py", "pages/drilldown.py"):
+        if warehouse == "empty" and page in ("views/resumen.py", "views/drilldown.py"):
             assert any("No hay ventas" in i.value for i in app.info), page
 
 

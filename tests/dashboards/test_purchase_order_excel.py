@@ -47,7 +47,7 @@ def _sheet_lines(sheet) -> tuple[list[tuple], tuple]:
 
 
 def test_purchase_order_workbook_holds_the_screen_and_the_plan(open_page, ml_home):
-    app = open_page("pages/reposicion.py", home=ml_home)
+    app = open_page("views/reposicion.py", home=ml_home)
     supplier_id = app.selectbox(key="po_supplier").value
     supplier_name = app.selectbox(key="po_supplier").format_func(supplier_id)
     screen = app.dataframe[-1].value.reset_index(drop=True)

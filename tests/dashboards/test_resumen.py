@@ -59,7 +59,7 @@ def _core_figures(core_url, start, end):
 def test_the_headline_figures_are_the_warehouse_and_the_core(open_page, demo_warehouse):
     end = demo_warehouse.end_date
     start = end - dt.timedelta(days=27)
-    app = open_page("pages/resumen.py", {"desde": start.isoformat(), "hasta": end.isoformat()})
+    app = open_page("views/resumen.py", {"desde": start.isoformat(), "hasta": end.isoformat()})
     shown = _metrics(app)
     net, margin, tickets, units = _warehouse_figures(demo_warehouse.home, start, end)
     assert shown["Venta neta"] == formatting.money(net)
@@ -86,14 +86,14 @@ def test_a_link_with_filters_opens_the_view_it_names(open_page, demo_warehouse):
             "select store_code from marts.dim_store where not is_warehouse order by 1 limit 1"
         ).fetchone()[0]
     params = {"desde": start.isoformat(), "hasta": end.isoformat(), "tienda": store}
-    app = open_page("pages/resumen.py", params)
+    app = open_page("views/resumen.py", params)
     net, *_ = _warehouse_figures(demo_warehouse.home, start, end, (store,))
     assert _metrics(app)["Venta neta"] == formatting.money(net)
     assert app.sidebar.multiselect[1].value == [store]
     assert _param(app, "tienda") == [store]
     assert _param(app, "desde") == [start.isoformat()]
     # The filters survive a page switch and stay in the URL.
-    app.switch_page("pages/rentabilidad.py")
+    app.switch_page("views/rentabilidad.py")
     app.run()
     assert _param(app, "tienda") == [store]
     assert _metrics(app)["Venta neta"] == formatting.money(net)
@@ -102,7 +102,7 @@ def test_a_link_with_filters_opens_the_view_it_names(open_page, demo_warehouse):
 def test_the_comparisons_are_the_previous_period_and_52_weeks_before(open_page, demo_warehouse):
     end = demo_warehouse.end_date
     start = end - dt.timedelta(days=13)
-    app = open_page("pages/resumen.py", {"desde": start.isoformat(), "hasta": end.isoformat()})
+    app = open_page("views/resumen.py", {"desde": start.isoformat(), "hasta": end.isoformat()})
     table = app.dataframe[0].value.set_index("Indicador")
     before, *_ = _warehouse_figures(
         demo_warehouse.home, start - dt.timedelta(days=14), end - dt.timedelta(days=14)

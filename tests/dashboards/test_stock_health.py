@@ -38,7 +38,7 @@ def test_stock_is_read_at_its_last_day_when_it_stops_before_the_sales(
 
     start = end - dt.timedelta(days=6)
     app = open_page(
-        "pages/salud_stock.py", {"desde": start.isoformat(), "hasta": end.isoformat()}, home
+        "views/salud_stock.py", {"desde": start.isoformat(), "hasta": end.isoformat()}, home
     )
     assert not app.exception, [e.message for e in app.exception]
     value, stockouts = _stock_figures(home, stock_end)
