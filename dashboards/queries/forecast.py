@@ -97,8 +97,7 @@ def _valued_by(filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
                 sum(net_sales_pen) / nullif(sum(net_qty), 0) as unit_net_pen,
                 sum(margin_pen) / nullif(sum(net_qty), 0) as unit_margin_pen
             from marts.fct_daily_sales
-            where date_day > (select max(date_day) from marts.fct_daily_sales)
-                - {PRICE_WINDOW_DAYS}
+            where date_day > ?::date - {PRICE_WINDOW_DAYS}
             group by all
         )
         select {", ".join(keys[g] for g in group)},
@@ -114,8 +113,15 @@ def _valued_by(filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
         group by all
         order by all
         """,
-        params,
+        [_last_sales_day(), *params],
     )
+
+
+def _last_sales_day():
+    """The daily sales' last day, read on its own: as a constant in the price window it lets
+    DuckDB skip the older row groups (half the valuation's time on a medium chain)."""
+    day = query("select max(date_day) as day from marts.fct_daily_sales").iloc[0]["day"]
+    return None if pd.isna(day) else pd.Timestamp(day).date()
 
 
 def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=None) -> pd.DataFrame:
