@@ -352,14 +352,47 @@ def step_recommendations(frames: dict) -> dict:
         losses = int((~hits["modelo"] & hits[baseline]).sum())
         z = (wins - losses) / max((wins + losses) ** 0.5, 1.0)  # paired sign test
         out[f"vs_{baseline}"] = {"wins": wins, "losses": losses, "z": round(z, 2)}
+    if "truth" in frames:
+        ceiling = planted_ceiling(frames["history"], frames["truth"])
+        out["planted_profile_popularity_hit_rate@10"] = round(ceiling, 3)
+        out["planted_ceiling_vs_popularity"] = round(ceiling / popular["hit_rate@10"], 2)
     return out
+
+
+def planted_ceiling(history: pd.DataFrame, truth: pd.DataFrame, k: int = 10) -> float:
+    """Hit rate@k of the popularity within each customer's planted profile (known only to the
+    demo's generator) on the same last-basket split: what a recommender could reach if it knew
+    the profile, since the demo draws every basket afresh from profile × popularity."""
+    from ml.recommendations.evaluation import score_recommendations
+    from ml.recommendations.history import last_baskets, replenishment_items, split_last_basket
+
+    train, hidden = split_last_basket(history)
+    profile = truth.set_index("customer_id")["profile"]
+    train = train.assign(profile=train["customer_id"].map(profile))
+    customers = [c for c in hidden["customer_id"].unique() if c in profile.index]
+    replenishment = replenishment_items(train)
+    last = last_baskets(train[train["customer_id"].isin(customers)])
+    blocked = last[~last["item"].isin(replenishment)].groupby("customer_id")["item"].agg(set)
+    per_profile = train.drop_duplicates(["basket_id", "item"]).groupby(["profile", "item"]).size()
+    ranked = {
+        name: list(group.droplevel(0).sort_values(ascending=False, kind="stable").index)
+        for name, group in per_profile.groupby(level=0)
+    }
+    rows = []
+    for customer in customers:
+        excluded = blocked.get(customer, set())
+        top = [i for i in ranked[profile[customer]] if i not in excluded][:k]
+        rows.extend((customer, rank, item) for rank, item in enumerate(top, start=1))
+    recommended = pd.DataFrame(rows, columns=["customer_id", "rank", "item"])
+    hidden = hidden[hidden["customer_id"].isin(customers)]
+    return score_recommendations(recommended, hidden, k)[f"hit_rate@{k}"]
 
 
 STEPS = {
     "segmentation": (step_segmentation, ("lines", "payments", "truth")),
     "customer_value": (step_customer_value, ("transactions",)),
     "association_rules": (step_rules, ("baskets", "pairs")),
-    "recommendations": (step_recommendations, ("history",)),
+    "recommendations": (step_recommendations, ("history", "truth")),
 }
 
 
