@@ -14,6 +14,7 @@ import pytest
 from pipelines.ml_inputs import demand_frames
 from pipelines.snapshot import open_snapshot
 
+CHRISTMAS = ("Panetones", "Decoración y Navidad")  # planted 18x and 25x in Navidad
 SCHOOL = ("Cuadernos", "Escritura", "Mochilas y loncheras", "Libros", "Uniformes escolares",
           "Arte y manualidades")  # fmt: skip
 
@@ -121,6 +122,37 @@ def test_the_campana_escolar_is_anticipated_for_school_categories_only(daily):
     assert school_rise > 1.5
     assert school_rise > 1.3 * other_rise
     assert 0.6 < other_rise < 1.5
+
+
+def test_the_december_peak_is_anticipated_from_last_years(snapshot):
+    """Cut on 10/12/2025, the forecast of 15-24/12 knows last December's peak (its history
+    holds 17-24/12/2024) for the Christmas categories, and only a payday-sized rise for those
+    the demo plants nothing on."""
+    from erp_core.demo.calendar import EVENTS
+    from ml.forecasting import forecast
+
+    frames = demand_frames(snapshot, history_days=400, horizon_days=1)
+    history, static = frames["history"], frames["static"]
+    cut = pd.Timestamp("2025-12-10")
+    future = history[(history["ds"] > cut) & (history["ds"] <= cut + pd.Timedelta(days=28))]
+    result = forecast(history[history["ds"] <= cut], 28, "D", future.drop(columns=["y", "censored"]),
+                      static=static[["unique_id", "store_code", "category_name", "abc_class"]],
+                      event_group="category_name", windows=1, n_estimators=100, seed=1)  # fmt: skip
+    f = result.forecasts.merge(static[["unique_id", "category_name"]], on="unique_id")
+    peak = f[(f["ds"] >= "2025-12-15") & (f["ds"] <= "2025-12-24")]
+    after = f[(f["ds"] >= "2025-12-27") & (f["ds"] <= "2026-01-07")]
+    navidad = {c for e in EVENTS if e.name.startswith("navidad") for c in e.categories}
+
+    def rise(categories) -> float:
+        def rate(frame):
+            rows = frame[frame["category_name"].isin(categories)]
+            return rows["p50"].sum() / rows["ds"].nunique()
+
+        return rate(peak) / rate(after)
+
+    untouched = set(static["category_name"]) - navidad
+    assert rise(CHRISTMAS) > 3.0
+    assert 0.8 < rise(untouched) < 1.8
 
 
 def test_a_planned_promotion_raises_its_product_forecast(daily, demo_warehouse):
