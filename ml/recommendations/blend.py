@@ -89,11 +89,24 @@ def fit_next_products(history: pd.DataFrame, grid: dict | None = None, k: int = 
     ``grid`` (candidates for each ``Blend`` field; default ``GRID``)."""
     check_history(history)
     blend, card = choose_blend(history, grid or GRID, k)
+    return fit_blend(history, blend, card)
+
+
+def fit_blend(history: pd.DataFrame, blend: Blend, card: dict | None = None) -> NextProducts:
+    """Similarity and taste fitted on ``history`` with a blend already chosen (the nightly run
+    reuses the one its evaluation chose on the same history without the last baskets)."""
+    check_history(history)
     similarity = ItemSimilarity.fit(history)
     taste = GroupTaste.fit(
         history, similarity.items_, blend.half_life_days, blend.prior, blend.kinds
     )
+    card = card or {"chosen": _named(blend, "dado")}
     return NextProducts(similarity, taste, blend.similarity_weight, card)
+
+
+def chosen_blend(card: dict) -> Blend:
+    """The ``Blend`` a model card says was chosen."""
+    return Blend(**{name: card["chosen"][name] for name in Blend._fields})
 
 
 def choose_blend(history, grid: dict, k: int) -> tuple[Blend, dict]:

@@ -60,8 +60,9 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     from ml.customer_value import fit_customer_value
     from ml.recommendations import (
         association_rules,
+        chosen_blend,
         evaluate_recommendations,
-        fit_next_products,
+        fit_blend,
         recommend,
     )
     from ml.registry import save_model
@@ -101,11 +102,13 @@ def customer_models(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     )
     history = recommendation_history(lines, departments)
     margins = frames["margins"].set_index("item")["margin_per_unit_pen"]
-    recommender = fit_next_products(history, k=10)
+    evaluation = evaluate_recommendations(history, k=10)
+    # the offers use the blend the evaluation chose (on this history minus the last baskets)
+    card = evaluation.attrs["card"]
+    recommender = fit_blend(history, chosen_blend(card), card)
     recommended = recommend(
         history, k=10, stock=frames["stock"], margins=margins, model=recommender
     )
-    evaluation = evaluate_recommendations(history, k=10)
 
     pseudonyms = lines.drop_duplicates("customer_id").set_index("customer_id")["customer_pseudonym"]
     products = lines.drop_duplicates("product_id").set_index("product_id")[["sku", "product_name"]]

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ml.recommendations import GroupTaste, evaluate_recommendations, fit_next_products
+from ml.recommendations import (
+    GroupTaste,
+    chosen_blend,
+    evaluate_recommendations,
+    fit_blend,
+    fit_next_products,
+    recommend,
+)
 from ml.recommendations.history import basket_counts, last_baskets
 from tests.ml.recommendations.synthetic import department_baskets, taste_baskets
 
@@ -83,3 +90,11 @@ def test_shopper_kinds_tell_which_product_of_a_shared_department_each_kind_prefe
 
     assert drinks(kinds=1) == ["gaseosa", "isotonica"]
     assert drinks(kinds=2) == ["isotonica", "gaseosa"]
+
+
+def test_a_model_refitted_with_the_chosen_blend_offers_the_same_products():
+    history = department_baskets(customers=150)
+    model = fit_next_products(history)
+
+    again = fit_blend(history, chosen_blend(model.card), model.card)
+    pd.testing.assert_frame_equal(recommend(history, model=model), recommend(history, model=again))
