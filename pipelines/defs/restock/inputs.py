@@ -101,7 +101,12 @@ def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         scored = offered.merge(accuracy, on=[*KEY, "model"], how="left")
         best = scored.sort_values("wape", na_position="last").drop_duplicates(KEY)
         forecast = forecast.merge(best[[*KEY, "model"]], on=[*KEY, "model"])
-    accuracy = accuracy.merge(forecast[[*KEY, "model"]].drop_duplicates(), on=[*KEY, "model"])
+    chosen = forecast[[*KEY, "model"]].drop_duplicates()
+    own = accuracy.merge(chosen, on=[*KEY, "model"]).dropna(subset=["rmse"])
+    procedure = accuracy[accuracy["model"] == "auto"].drop(columns="model").merge(chosen, on=KEY)
+    # the chosen model's own backtest error where kept, else that of the choice itself ('auto':
+    # each window forecast by the model the other windows chose)
+    accuracy = pd.concat([own, procedure], ignore_index=True).drop_duplicates(KEY)
     return forecast, accuracy
 
 
