@@ -15,49 +15,37 @@ COVER_WINDOW_DAYS = 28  # demand rate: average daily units sold over the last 4 
 OVERSTOCK_DAYS = 90  # more than this many days of cover is overstock
 SLOW_DAYS = 60  # stock on hand and nothing sold for this long: slow mover
 LAST_SALE_LOOKBACK_DAYS = 180  # the last sale is looked for within 6 months (older: none)
-POSITION_COLUMNS = (
-    "store_code",
-    "sku",
-    "product_name",
-    "category_name",
-    "abc_class",
-    "stock_on_hand_qty",
-    "stock_value_pen",
-    "unit_cost_pen",
-    "is_stockout",
-    "daily_demand_qty",
-    "days_of_cover",
-    "last_sale_date",
-    "overstock_value_pen",
-)
 
 
-def stock_day(end) -> dt.date | None:
-    """The day stock is read at: the period's last day, or the inventory's last day before it
-    when the snapshot's stock stops earlier (None: no stock at all by then).
-
-    A constant day, not ``max(date_day)`` inside the query: DuckDB skips the row groups a
-    constant rules out, while a computed day reads the 30M-row table of a medium chain whole.
-    """
-    found = query(
-        "select exists (select 1 from marts.fct_inventory_daily where date_day = ?) as found",
-        [end],
-    )
-    if bool(found.iloc[0]["found"]):
-        return end
+def last_stock_day(end) -> dt.date | None:
+    """The inventory's last day up to ``end`` (None: no stock by then): a stock that stops
+    before the period's last day is read at its own last day."""
     latest = query(
         "select max(date_day) as day from marts.fct_inventory_daily where date_day <= ?", [end]
     ).iloc[0]["day"]
     return None if latest is None or latest != latest else pd.Timestamp(latest).date()
 
 
-def position(filters: Filters) -> pd.DataFrame:
-    """One row per store and product with stock at ``stock_day(filters.end)``: stock, value,
-    daily demand, days of cover, last sale and the overstock's capital (only the columns the
-    page shows: a medium chain has 40,000 pairs, and each text column costs their conversion)."""
-    day = stock_day(filters.end)
-    if day is None:
-        return pd.DataFrame(columns=POSITION_COLUMNS)
+def position(filters: Filters) -> tuple[dt.date | None, pd.DataFrame]:
+    """The day stock is read at and one row per store and product with stock that day: stock,
+    value, daily demand, days of cover, last sale and the overstock's capital (only the columns
+    the page shows: a medium chain has 40,000 pairs, each text column costs their conversion).
+
+    The period's last day is tried first, as a constant: DuckDB skips the row groups a constant
+    rules out (when the table's order allows it), and a computed ``max(date_day)`` would read
+    the 30M rows of a medium chain's daily stock once more. Only when that day has no stock
+    is the inventory's last day looked for.
+    """
+    frame = _position_at(filters, filters.end)
+    if not frame.empty:
+        return filters.end, frame
+    day = last_stock_day(filters.end)
+    if day is None or day == filters.end:
+        return day, frame
+    return day, _position_at(filters, day)
+
+
+def _position_at(filters: Filters, day: dt.date) -> pd.DataFrame:
     scope = store_scope(filters)
     return query(
         f"""
@@ -98,35 +86,26 @@ def position(filters: Filters) -> pd.DataFrame:
 
 
 def stockouts_over_time(filters: Filters) -> pd.DataFrame:
-    """Store-product pairs out of stock per day over the period, up to the stock's last day
-    (zero on a day without any).
+    """Store-product pairs out of stock per day over the period (the days the stock covers).
 
-    Only stockout rows are read, and stores and products are joined only when a filter needs
-    them: the daily stock of a medium chain is 30M rows, most of them in stock.
+    Stores and products are joined only when a filter needs them: the daily stock of a medium
+    chain is 30M rows, and the joins doubled the query's time.
     """
-    last = stock_day(filters.end)
-    if last is None or last < filters.start:
-        return pd.DataFrame(columns=["date_day", "stockouts"])
     scope = store_scope(filters)
     joins = (
         """
-            join marts.dim_store s on s.store_id = i.store_id
-            join marts.dim_product p on p.product_id = i.product_id"""
+        join marts.dim_store s on s.store_id = i.store_id
+        join marts.dim_product p on p.product_id = i.product_id"""
         if scope.params
         else ""
     )
     return query(
         f"""
-        with out_of_stock as (
-            select i.date_day, count(*) as stockouts
-            from marts.fct_inventory_daily i{joins}
-            where i.date_day between ? and ? and i.is_stockout and {scope.where_sql}
-            group by 1
-        )
-        select d.date_day, coalesce(o.stockouts, 0) as stockouts
-        from marts.dim_date d left join out_of_stock o using (date_day)
-        where d.date_day between ? and ?
+        select i.date_day, count(*) filter (where i.is_stockout) as stockouts
+        from marts.fct_inventory_daily i{joins}
+        where i.date_day between ? and ? and {scope.where_sql}
+        group by 1
         order by 1
         """,
-        [filters.start, last, *scope.params, filters.start, last],
+        [filters.start, filters.end, *scope.params],
     )

@@ -18,14 +18,13 @@ filters = ui.header(
     f"últimos {stock.COVER_WINDOW_DAYS} días; sobrestock: lo que excede "
     f"{stock.OVERSTOCK_DAYS} días de cobertura, valorizado al costo promedio.",
 )
-now = stock.position(filters)
+as_of, now = stock.position(filters)
 if now.empty:
     st.info(
         "No hay stock registrado para el periodo y los filtros elegidos.", icon=":material/info:"
     )
     st.stop()
 
-as_of = stock.stock_day(filters.end)
 out = now[now["is_stockout"].astype(bool)]
 over = now[now["overstock_value_pen"] > 0]
 slow_cut = pd.Timestamp(as_of - dt.timedelta(days=stock.SLOW_DAYS))
