@@ -115,10 +115,14 @@ def _run(
 
 
 def _errors(runs: _Runs, windows: np.ndarray) -> np.ndarray:
-    """Summed absolute errors [models, n] over ``windows`` (NaN where nothing was scored)."""
+    """Summed squared errors [models, n] over ``windows`` (NaN where nothing was scored).
+
+    Squared, not absolute: absolute error is least for the median, which for a slow mover is
+    zero, so choosing by it picks forecasts of nothing that restock, summing demand over a lead
+    time, cannot use; squared error is least for the mean."""
     out = []
     for name in runs.models:
-        diff = np.abs(runs.preds[name][windows] - runs.actual[windows])
+        diff = (runs.preds[name][windows] - runs.actual[windows]) ** 2
         scored = np.isfinite(diff).any(axis=(0, 2))
         out.append(np.where(scored, np.nansum(diff, axis=(0, 2)), np.nan))
     return np.array(out)

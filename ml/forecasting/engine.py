@@ -3,8 +3,10 @@
 Candidates: seasonal naive and a moving average for every series; Croston, TSB and ADIDA for
 intermittent and lumpy series; AutoETS, AutoTheta and Prophet for smooth and erratic series
 where affordable; the global gradient-boosting model for all. Each series gets the candidate
-with the least absolute error over the backtest windows (its demand class's best model when it
-has no scored period).
+with the least squared error over the backtest windows (its demand class's best model when it
+has no scored period). Seasonal naive stays the baseline of every report but serves no
+intermittent series: last week's few sales repeated forecast nothing on most days, and its band
+collapses to zero there.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def allowed(models: tuple[str, ...], classes: np.ndarray) -> np.ndarray:
     for name in models:
         if name in INTERMITTENT:
             rows.append(sparse)
-        elif name in COSTLY:
+        elif name in COSTLY or name == "seasonal_naive":
             rows.append(~sparse)
         else:
             rows.append(np.ones_like(sparse))
@@ -151,7 +153,7 @@ def choose(
     classes: np.ndarray,
     margin: float = SWITCH_MARGIN,
 ) -> np.ndarray:
-    """Index of the chosen model per series from summed absolute errors [models, n] (NaN where
+    """Index of the chosen model per series from summed errors [models, n] (NaN where
     never scored). Each demand class first gets the model with the least error over all its
     series; a series leaves it only for a model at least ``margin`` better on that series, as
     a few windows of one series are a noisy judge (the per-series winner of a backtest is
