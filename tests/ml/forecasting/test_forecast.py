@@ -115,11 +115,13 @@ def test_intermittent_series_are_classified_and_forecast_without_negatives():
     result = forecast(history, 14, "D", models=("croston", "tsb", "adida", "seasonal_naive",
                                                 "moving_average"), windows=3)  # fmt: skip
     assert set(result.card["demand_classes"]) <= {"intermittent", "lumpy"}
-    assert set(result.forecasts["model"]) <= {"croston", "tsb", "adida", "seasonal_naive",
-                                              "moving_average"}  # fmt: skip
+    assert set(result.forecasts["model"]) <= {"croston", "tsb", "adida", "moving_average"}
     assert_ordered_quantiles(result.forecasts)
     table = result.card["backtest_metrics"]
     assert table["auto"]["mase"] < table["seasonal_naive"]["mase"]
+    # chosen by squared error: the mean, not the zero a slow mover sells on most days
+    assert abs(table["auto"]["bias"]) < 0.15
+    assert (result.forecasts["p50"] > 0).all()
 
 
 def test_weekly_series_anchored_on_wednesday_with_gaps_come_back_on_wednesdays():
@@ -165,3 +167,34 @@ def test_same_seed_same_forecasts(chain):
     second = forecast(part, 7, "D", models=("global", "seasonal_naive"), **FAST).forecasts
     pd.testing.assert_frame_equal(first, second)
     assert pickle.loads(pickle.dumps(first)).equals(first)
+
+
+def test_seasonal_naive_serves_no_slow_mover_but_stays_the_baseline():
+    from ml.forecasting import engine
+
+    classes = np.array(["intermittent", "lumpy", "zero", "smooth", "erratic"])
+    permitted = engine.allowed(("global", "tsb", "seasonal_naive"), classes)
+    assert permitted[2].tolist() == [False, False, False, True, True]
+    assert permitted[0].all()
+    assert permitted[1].tolist() == [True, True, True, False, False]
+
+
+def test_the_choice_prefers_the_mean_to_a_forecast_of_nothing():
+    """Absolute error is least for zero on a series that sells one day in ten; the choice is by
+    squared error, least for the mean that restock sums over a lead time."""
+    from ml.forecasting import api, engine
+
+    rng = np.random.default_rng(3)
+    actual = (rng.random((1, 4, 1, 28)) < 0.1).astype(float)  # [W, n, H] per model below
+    runs = api._Runs(
+        models=("moving_average", "seasonal_naive"),
+        cutoffs=[0, 28, 56, 84],
+        preds={"moving_average": np.full((4, 1, 28), 0.1), "seasonal_naive": np.zeros((4, 1, 28))},
+        actual=actual[0],
+        scale=np.ones((4, 1)),
+        classes=np.array(["smooth"]),
+        permitted=np.ones((2, 1), dtype=bool),
+    )
+    everything = np.arange(4)
+    pick = engine.choose(api._errors(runs, everything), runs.permitted, runs.models, runs.classes)
+    assert runs.models[pick[0]] == "moving_average"
