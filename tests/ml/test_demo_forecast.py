@@ -135,7 +135,8 @@ def test_the_december_peak_is_anticipated_from_last_years(snapshot):
     history, static = frames["history"], frames["static"]
     cut = pd.Timestamp("2025-12-10")
     future = history[(history["ds"] > cut) & (history["ds"] <= cut + pd.Timedelta(days=28))]
-    result = forecast(history[history["ds"] <= cut], 28, "D", future.drop(columns=["y", "censored"]),
+    future = future.drop(columns=["y", "censored"])
+    result = forecast(history[history["ds"] <= cut], 28, "D", future,
                       static=static[["unique_id", "store_code", "category_name", "abc_class"]],
                       event_group="category_name", windows=1, n_estimators=100, seed=1)  # fmt: skip
     f = result.forecasts.merge(static[["unique_id", "category_name"]], on="unique_id")
