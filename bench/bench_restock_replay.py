@@ -165,6 +165,12 @@ def _open(path: str, weeks: int):
     source = "src.marts.fct_inventory_daily" if has_daily else "src.marts.fct_inventory_movements"
     column = "date_day" if has_daily else "movement_date"
     last = con.execute(f"select max({column}) from {source}").fetchone()[0]
+    if _table_exists(con, "marts", "mart_data_completeness", "src"):  # never a partial day
+        complete = con.execute(
+            "select min(last_complete_date) from src.marts.mart_data_completeness "
+            "where not is_warehouse and last_complete_date is not null"
+        ).fetchone()[0]
+        last = min(last, complete) if complete is not None else last
     start = last - dt.timedelta(days=7 * weeks - 1)
     first = start - dt.timedelta(days=HISTORY_DAYS)
     if has_daily:

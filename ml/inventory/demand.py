@@ -66,7 +66,9 @@ class DemandPaths:
         if arrivals is not None:
             supply[:, 1:] += np.cumsum(arrivals, axis=1)
         short = self.cumulative[:, 1:] > supply[:, 1:] + 1e-9
-        first = np.where(short.any(axis=1), short.argmax(axis=1) + 1, -1).astype(float)
+        first = np.full(len(self.keys), -1.0)  # no forecast day at all: only the tail rate
+        if short.shape[1]:
+            first = np.where(short.any(axis=1), short.argmax(axis=1) + 1, -1).astype(float)
         left = supply[:, -1] - self.cumulative[:, -1]
         with np.errstate(divide="ignore", invalid="ignore"):
             later = self.horizon + np.floor(left / self.tail_daily) + 1

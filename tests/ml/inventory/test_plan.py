@@ -199,3 +199,14 @@ def test_a_stockout_more_than_a_year_away_gets_no_date():
         row = plan_restock(chain_inputs({1: units})).recommendations.iloc[0]
         assert row.projected_stockout_date is None
         assert not row.runs_out_before_delivery
+
+
+def test_a_night_without_forecast_rows_plans_from_the_fallback():
+    """A forecast that ends before tonight (a run that has not refitted yet) is no forecast:
+    each item falls back to its Poisson guess instead of the plan failing."""
+    base = chain_inputs({1: 5.0})
+    stale = base.forecast[base.forecast["ds"] < pd.Timestamp(AS_OF)]
+    plan = plan_restock(chain_inputs({1: 5.0}, forecast=stale))
+    row = plan.recommendations.iloc[0]
+    assert not row.has_forecast
+    assert row.order_qty >= 0
