@@ -1,22 +1,64 @@
 """Peru's calendar as features: public holidays, the retail events that move demand and the
 fortnightly paydays (quincena).
 
-The events are the platform's one calendar (``erp_core.retail_calendar``: campaña escolar,
-Semana Santa, Día de la Madre and del Padre, Fiestas Patrias, Cyber Wow, Black Friday, the
-pre-Christmas weeks, Navidad, the December gratificación...), the same windows the warehouse's
-``dim_date`` flags and the demo plants. Weekly and monthly periods count the days of each.
+The events are the platform's one calendar of retail events (campaña escolar, Semana Santa,
+Día de la Madre and del Padre, Fiestas Patrias, Cyber Wow, Black Friday, the pre-Christmas
+weeks, Navidad, the December gratificación...): the windows ``erp_core.retail_calendar`` defines
+for the warehouse's ``dim_date`` and the demo. ``ml`` imports nothing else of ours
+(ARCHITECTURE.md), so they are restated here as dates per year, and
+``tests/ml/forecasting/test_calendar.py`` keeps the two the same day by day. Weekly and monthly
+periods count the days of each.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from functools import cache
 
 import holidays
 import numpy as np
 import pandas as pd
 
-from erp_core.retail_calendar import EVENT_WINDOWS, event_days
+Window = tuple[dt.date, dt.date]  # first and last day, both included
 
-EVENTS = tuple(EVENT_WINDOWS)
-NOT_EVENTS = ("payday",)  # a monthly rhythm, not an occasion: no event of its own
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _days(first: dt.date, count: int) -> Window:
+    return first, first + dt.timedelta(days=count - 1)
+
+
+@cache
+def event_windows(year: int) -> dict[str, list[Window]]:
+    """Every retail event's windows in ``year``, by name."""
+    names = holidays.country_holidays("PE", years=year, language="en_US")
+    good_friday = next(d for d, name in names.items() if name == "Good Friday")
+    week = dt.timedelta(days=6)
+
+    def on(m1: int, d1: int, m2: int, d2: int) -> list[Window]:
+        return [(dt.date(year, m1, d1), dt.date(year, m2, d2))]
+
+    return {
+        "verano": on(1, 1, 3, 31),
+        "campana_escolar": on(2, 1, 3, 20),
+        "semana_santa": [_days(good_friday - dt.timedelta(days=4), 6)],
+        "dia_de_la_madre": [_days(_nth_weekday(year, 5, 6, 2) - week, 7)],
+        "dia_del_padre": [_days(_nth_weekday(year, 6, 6, 3) - week, 7)],
+        "invierno": on(6, 1, 8, 31),
+        "fiestas_patrias": on(7, 15, 7, 29),
+        "cyber_wow": [_days(_nth_weekday(year, m, 0, n), 4) for m, n in ((4, 2), (7, 2), (11, 1))],
+        "black_friday": [_days(_nth_weekday(year, 11, 4, 4), 4)],
+        "navidad_previa": on(11, 15, 11, 30),
+        "navidad": on(12, 1, 12, 24),
+        "gratificacion_diciembre": on(12, 15, 12, 24),
+        "ano_nuevo": on(12, 26, 12, 31),
+    }
+
+
+EVENTS = tuple(event_windows(2000))
 
 
 def daily_calendar(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -25,12 +67,14 @@ def daily_calendar(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     days = pd.date_range(start.normalize(), end.normalize(), freq="D")
     years = list(range(days[0].year, days[-1].year + 1))
     peru = holidays.country_holidays("PE", years=years)
-    dates = days.date
     frame = pd.DataFrame(index=days)
-    frame["holiday"] = np.fromiter((d in peru for d in dates), dtype=float, count=len(days))
+    frame["holiday"] = np.fromiter((d in peru for d in days.date), dtype=float, count=len(days))
     for name in EVENTS:
-        inside = set().union(*(event_days(name, year) for year in years))
-        frame[name] = np.fromiter((d in inside for d in dates), dtype=float, count=len(days))
+        inside = np.zeros(len(days), dtype=bool)
+        for year in years:
+            for first, last in event_windows(year)[name]:
+                inside |= (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+        frame[name] = inside.astype(float)
     day = days.day
     frame["payday"] = ((day == 15) | (day == 16) | days.is_month_end | (day == 1)).astype(float)
     return frame
