@@ -48,6 +48,7 @@ class LibraryForecasts:
 
     def _refit(self, as_of: dt.date) -> None:
         from ml.forecasting import forecast
+        from pipelines.defs.forecasting.assets import series_rmse
 
         day = pd.Timestamp(as_of)
         ds = self.history["ds"]
@@ -64,15 +65,7 @@ class LibraryForecasts:
         self.forecast = result.forecasts.merge(keys, on="unique_id")[
             ["product_id", "store_id", "ds", "p10", "p50", "p90"]
         ]
-        backtest = result.backtest.forecasts.dropna(subset=["y"])
-        rmse = (
-            backtest.assign(sq=(backtest["y"] - backtest["p50"]) ** 2)
-            .groupby("unique_id")["sq"]
-            .mean()
-            .pow(0.5)
-            .rename("rmse")
-            .reset_index()
-        )
+        rmse = series_rmse(result.backtest.forecasts)
         self.accuracy = rmse.merge(keys, on="unique_id")[["product_id", "store_id", "rmse"]]
         self.fitted_on = as_of
         print(

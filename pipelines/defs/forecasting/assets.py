@@ -167,20 +167,25 @@ def forecast_table(result, static: pd.DataFrame, version: str) -> pd.DataFrame:
     return out
 
 
-def accuracy_table(result, static: pd.DataFrame, version: str) -> pd.DataFrame:
-    """Backtest metrics per series, store, category and all, for each candidate model, with
-    each series' daily error spread (restock's safety stock reads ``rmse``)."""
-    metrics = result.backtest.metrics.copy()
-    bt = result.backtest.forecasts.dropna(subset=["y"])
-    rmse = (
-        bt.assign(sq=(bt["y"] - bt["p50"]) ** 2)
+def series_rmse(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Each series' and model's daily RMSE over the scored backtest cells (restock's σ)."""
+    scored = backtest.dropna(subset=["y"])
+    return (
+        scored.assign(sq=(scored["y"] - scored["p50"]) ** 2)
         .groupby(["unique_id", "model"])["sq"]
         .mean()
         .pow(0.5)
         .rename("rmse")
         .reset_index()
     )
-    metrics = metrics.merge(rmse, on=["unique_id", "model"], how="left")
+
+
+def accuracy_table(result, static: pd.DataFrame, version: str) -> pd.DataFrame:
+    """Backtest metrics per series, store, category and all, for each candidate model, with
+    each series' daily error spread (restock's safety stock reads ``rmse``)."""
+    metrics = result.backtest.metrics.copy()
+    metrics = metrics.merge(series_rmse(result.backtest.forecasts), on=["unique_id", "model"],
+                            how="left")  # fmt: skip
     ids = static.set_index("unique_id")
     uid = metrics["unique_id"].astype("string")
     metrics["store_id"] = uid.map(ids["store_id"]).astype("Int64")

@@ -74,8 +74,8 @@ def last_complete_day(con: duckdb.DuckDBPyConnection, today: dt.date | None = No
 
 
 def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tonight's daily forecast per product × store and its backtest errors; where several
-    models forecast a series, the one with the lowest backtest WAPE."""
+    """Tonight's daily forecast per product × store (one model per series, the one the nightly
+    chose) and each series' backtest error."""
     if not _exists(con, "ml", "fct_forecast"):
         raise NoForecast("no hay pronóstico (ml.fct_forecast): la reposición lo necesita")
     forecast = con.execute(
@@ -88,19 +88,13 @@ def _forecast(con, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
             f"ml.fct_forecast no tiene filas {FORECAST_LEVEL!r} después del {as_of:%d/%m/%Y}: "
             "nada con qué planificar"
         )
-    accuracy = pd.DataFrame(columns=["product_id", "store_id", "model", "rmse", "wape"])
+    accuracy = pd.DataFrame(columns=["product_id", "store_id", "model", "rmse"])
     if _exists(con, "ml", "fct_forecast_accuracy"):
         accuracy = con.execute(
-            "select product_id, store_id, model, rmse, wape from ml.fct_forecast_accuracy "
+            "select product_id, store_id, model, rmse from ml.fct_forecast_accuracy "
             "where level = ?",
             [ACCURACY_LEVEL],
         ).df()
-    models = forecast.groupby(KEY)["model"].transform("nunique")
-    if (models > 1).any():  # keep, per series, its forecast model with the best backtest
-        offered = forecast[[*KEY, "model"]].drop_duplicates()
-        scored = offered.merge(accuracy, on=[*KEY, "model"], how="left")
-        best = scored.sort_values("wape", na_position="last").drop_duplicates(KEY)
-        forecast = forecast.merge(best[[*KEY, "model"]], on=[*KEY, "model"])
     chosen = forecast[[*KEY, "model"]].drop_duplicates()
     own = accuracy.merge(chosen, on=[*KEY, "model"]).dropna(subset=["rmse"])
     procedure = accuracy[accuracy["model"] == "auto"].drop(columns="model").merge(chosen, on=KEY)
