@@ -54,6 +54,8 @@ class Chain:
     locations: pd.DataFrame
     history: pd.DataFrame  # purchase order lines before the replay
     baseline_orders: int
+    in_transit: pd.DataFrame  # the demo's transfers sent before the replay, received in it
+    baseline_transfers: int  # the demo's transfer lines received during the replay
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Outcome:
     transfers: int = 0
     lost_with_warehouse_stock: float = 0.0  # units a store lacked while the warehouse had some
     lost_units: float = 0.0
+    lost_by_item: np.ndarray | None = None  # (stores, products), units
 
     @property
     def fill_rate(self) -> float:
@@ -265,11 +268,37 @@ def load_chain(path: str, weeks: int) -> Chain:
             "where operation_type = '02' and movement_date between ? and ?",
             [start, last],
         ).fetchone()[0]
+    in_transit = con.execute(IN_TRANSIT, [start, start]).df()
+    transfer_lines = con.execute(
+        "select count(*) from src.marts.fct_inventory_movements where source_table = "
+        "'transfers' and in_qty > 0 and movement_date between ? and ?",
+        [start, last],
+    ).fetchone()[0]
     con.close()
     return Chain(
         days, stores, ids, warehouse, on_hand, sold, demand, cost,
         products["net_price_pen"].to_numpy(), products, suppliers, locations, history, orders,
+        in_transit, transfer_lines,
     )  # fmt: skip
+
+
+IN_TRANSIT = """
+with sent as (
+    select source_id, product_id, movement_date as sent_date
+    from src.marts.fct_inventory_movements
+    where source_table = 'transfers' and out_qty > 0
+),
+received as (
+    select source_id, product_id, store_id, movement_date as received_date,
+           cast(in_qty as double) as qty
+    from src.marts.fct_inventory_movements
+    where source_table = 'transfers' and in_qty > 0
+)
+select r.store_id, r.product_id, r.received_date, sum(r.qty) as qty
+from received r join sent s using (source_id, product_id)
+where s.sent_date < ? and r.received_date >= ?
+group by all
+"""
 
 
 def impute_demand(sold: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -298,6 +327,8 @@ def baseline(chain: Chain, start: int) -> Outcome:
     result.capital = list((chain.on_hand[start:] * chain.cost).sum(axis=(1, 2)))
     result.warehouse_capital = list((chain.on_hand[start:, -1] * chain.cost).sum(axis=1))
     result.orders = chain.baseline_orders
+    result.transfers = chain.baseline_transfers
+    result.lost_by_item = lost.sum(axis=0)
     return result
 
 
@@ -355,6 +386,12 @@ def replay(
         arrivals.setdefault(day, []).append(
             (s_index[row.store_id], p_index[row.product_id], float(row.received_qty))
         )
+    # So do the demo's transfers sent before it (the stores' stock at the start lacks them).
+    for row in chain.in_transit.itertuples(index=False):
+        day = chain.days.index(pd.Timestamp(row.received_date).date())
+        arrivals.setdefault(day, []).append(
+            (s_index[row.store_id], p_index[row.product_id], float(row.qty))
+        )
     learned = history[before & history["received_date"].notna()].copy()
     learned = learned[pd.to_datetime(learned["received_date"]) < pd.Timestamp(start_day)]
     learned["lead"] = (
@@ -382,6 +419,7 @@ def replay(
         lost = demand - sold
         result.lost_value += float((lost.sum(axis=0) * chain.price).sum())
         result.lost_units += float(lost.sum())
+        result.lost_by_item = lost if result.lost_by_item is None else result.lost_by_item + lost
         result.lost_with_warehouse_stock += float(lost[:, on_hand[wh] > 0].sum())
         result.capital.append(float((on_hand * chain.cost).sum()))
         result.warehouse_capital.append(float((on_hand[wh] * chain.cost).sum()))
@@ -520,6 +558,30 @@ def report(results: list[Outcome], weeks: int) -> None:
         )
 
 
+RATE_BUCKETS = ((0, 0.2), (0.2, 1), (1, 5), (5, np.inf))
+
+
+def report_by_rate(results: list[Outcome], chain: Chain, start: int) -> None:
+    """Fill rate by how fast the item sells in its store (mean units a day over the window):
+    where each policy loses its units."""
+    demand = chain.demand[start:, :-1]
+    rate = demand.mean(axis=0)
+    total = demand.sum(axis=0)
+    print(
+        "| units a day (store × product) | share of demand | "
+        + " | ".join(f"fill, {r.name}" for r in results)
+        + " |"
+    )
+    print("|---|---|" + "---|" * len(results))
+    for low, high in RATE_BUCKETS:
+        mask = (rate > low) & (rate <= high) if low else (rate <= high)
+        asked = float(total[mask].sum())
+        fills = [1 - float(r.lost_by_item[mask].sum()) / asked if asked else np.nan
+                 for r in results]  # fmt: skip
+        print(f"| {low}–{high} | {asked / total.sum():.1%} | "
+              + " | ".join(f"{f:.2%}" for f in fills) + " |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshot", default="var/medium/warehouse_snapshot.duckdb")
@@ -535,6 +597,12 @@ def main() -> None:
         default="library",
         help="library: the nightly forecasting library; trailing: 28-day mean; oracle: the "
         "next 14 days' true mean (the information the demo's buyers had)",
+    )
+    parser.add_argument(
+        "--service-measure",
+        choices=("cycle", "fill_rate"),
+        default="cycle",
+        help="PolicyConfig.service_measure: what a service level means",
     )
     parser.add_argument("--refit-days", type=int, default=28)
     parser.add_argument("--windows", type=int, default=2, help="the library's backtest windows")
@@ -559,10 +627,11 @@ def main() -> None:
         service_levels={"A": a, "B": b, "C": c},
         review_period_days=args.review_days,
         joint_order_share=args.joint,
+        service_measure=args.service_measure,
     )
     print(
-        f"review {args.review_days} days, service levels A {a}, B {b}, C {c}, "
-        f"joint orders {args.joint}"
+        f"review {args.review_days} days, service levels A {a}, B {b}, C {c} "
+        f"({args.service_measure}), joint orders {args.joint}"
     )
     library = None
     if args.forecast == "library":
@@ -572,6 +641,7 @@ def main() -> None:
     ours = replay(chain, start, config, np.random.default_rng(args.seed),
                   args.forecast == "oracle", library)  # fmt: skip
     report([demo, ours], args.weeks)
+    report_by_rate([demo, ours], chain, start)
     print(
         f"lost units {ours.lost_units:,.0f}, of which while the warehouse had stock "
         f"{ours.lost_with_warehouse_stock:,.0f}; order lines {ours.order_lines:,}"

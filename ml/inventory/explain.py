@@ -13,7 +13,7 @@ def _sums(row) -> str:
         f"+ seguridad {units(row.safety_stock_qty)}",
     ]
     if row.downstream_target_qty:
-        parts.append(f"+ nivel de tiendas {units(row.downstream_target_qty)}")
+        parts.append(f"+ puntos de pedido de tiendas {units(row.downstream_target_qty)}")
     parts += [
         f"− en stock {units(row.on_hand_qty)}",
         f"− en camino {units(row.on_order_qty)}",

@@ -3,7 +3,8 @@
 With a central warehouse (a location flagged ``is_warehouse``) suppliers deliver to it and the
 stores are replenished from it by transfers, as the chain works: stores' needs are met first
 from sister stores' excess, then from the warehouse's stock; the warehouse buys on the chain's
-demand (its own stock, on order and what the stores hold up to their order-up-to levels).
+demand (its own stock, on order and what the stores hold up to their order-up-to levels) and
+keeps, beyond it, what the stores hold when they reorder (their reorder points).
 Without one, every store buys from its suppliers, after taking what sister stores can spare.
 """
 
@@ -177,7 +178,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
         items["pack_size"] = 1.0
         items["min_order_qty"] = 0.0
     items, paths = _with_demand(items, forecast, inputs.accuracy, start)
-    first = apply_policy(items)
+    first = apply_policy(items, config.service_measure)
 
     # Sister stores first: what one holds above its order-up-to level, another lacks.
     needs = first.assign(need_qty=first["order_need_qty"], priority=first["margin_at_risk_pen"])
@@ -187,7 +188,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
     moves = [match_transfers(needs, offers, config.min_transfer_qty, "rebalance")]
     items = _apply_moves(items, moves[0])
     if warehouse_id is not None:
-        second = apply_policy(items)
+        second = apply_policy(items, config.service_measure)
         stock = inputs.stock[inputs.stock["store_id"] == warehouse_id]
         offers = stock.rename(columns={"on_hand_qty": "available_qty"}).assign(
             available_qty=lambda f: np.floor(f["available_qty"].clip(lower=0))
@@ -197,7 +198,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
         )
         moves.append(match_transfers(needs, offers, config.min_transfer_qty, "replenish"))
         items = _apply_moves(items, moves[1])
-    stores_plan = join_orders(apply_policy(items), config.joint_order_share)
+    stores_plan = join_orders(apply_policy(items, config.service_measure), config.joint_order_share)
     stores_plan = _projections(stores_plan, paths, keys, arrivals, stores_plan["on_hand_qty"])
 
     plans = [stores_plan]
@@ -241,8 +242,10 @@ def _warehouse_plan(
     inputs, config, warehouse_id, stores_plan, on_order, arrivals, start, lead_times
 ):
     """The warehouse buys for the chain (an echelon policy): its levels are the chain's demand
-    and safety stock plus the stores' order-up-to levels; its position counts the stores' stock
-    up to those levels."""
+    and safety stock plus the stores' reorder points (the stock a store still holds when it asks
+    for more; their order-up-to levels would count the stores' review period twice, once in the
+    chain's demand over the warehouse's review and once in the stores' levels); its position
+    counts the stores' stock up to their order-up-to levels."""
     chain_forecast, chain_accuracy = _chain_forecast(
         inputs.forecast[inputs.forecast["store_id"] != warehouse_id], inputs.accuracy, warehouse_id
     )
@@ -264,7 +267,7 @@ def _warehouse_plan(
     )
     downstream = stores_plan.assign(held=held).groupby("product_id")["held"].sum()
     items["downstream_qty"] = items["product_id"].map(downstream).fillna(0.0)
-    targets = stores_plan.groupby("product_id")["order_up_to_qty"].sum()
+    targets = stores_plan.groupby("product_id")["reorder_point_qty"].sum()
     items["downstream_target_qty"] = items["product_id"].map(targets).fillna(0.0)
     sent = stores_plan.groupby("product_id")["transfer_in_qty"].sum()
     # What the stores get from the warehouse tonight leaves its shelf but stays in the chain.
@@ -281,7 +284,7 @@ def _warehouse_plan(
     items["purchases"] = True
     items["replenished_from"] = FROM_SUPPLIER
     items, paths = _with_demand(items, chain_forecast, chain_accuracy, start)
-    plan = join_orders(apply_policy(items), config.joint_order_share)
+    plan = join_orders(apply_policy(items, config.service_measure), config.joint_order_share)
     # The chain's stock (warehouse and stores) against the chain's demand.
     return _projections(plan, paths, keys, arrivals, plan["on_hand_qty"] + plan["downstream_qty"])
 

@@ -4,20 +4,25 @@ level and the order rounded to packs and the minimum order.
 Continuous review of a nightly worklist: an order is proposed the night the inventory position
 (on hand + on order) falls to the reorder point, and brings it back up to the order-up-to level.
 
-    safety stock       SS = z(service level) × sqrt(L × σ² + d² × σL²)
-    reorder point      ROP = demand over L + SS
-    order-up-to level  S = demand over L + R + SS
+    demand over L      X: mean D(L), variance V = L × σ² + d² × σL², a negative binomial
+                       (Poisson when V ≤ D(L)); a normal when it spans over 200 units
+    reorder point      ROP = the fewest whole units with P(X ≤ ROP) ≥ service level
+                       (``service_measure='fill_rate'``: with E[(X − ROP)⁺] ≤ (1 − level) × Q)
+    safety stock       SS = ROP − D(L) (≥ 0)
+    order-up-to level  S = D(L + R) + SS
     order              S − position, up to whole packs, at least the minimum order
 
 L and σL: the supplier's lead time (mean and spread, days); R: the review period (the days of
-demand one order covers); σ: one day's forecast error (units); d: daily demand over L + R.
+demand one order covers); σ: one day's forecast error (units); d: daily demand over L + R;
+Q: the demand one order serves, D(L + R) − D(L), at least one pack or the minimum order.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+
+from ml.inventory.service import cycle_service_reorder_point, fill_rate_reorder_point
 
 POLICY_INPUTS = (
     "product_id",
@@ -89,14 +94,18 @@ OPTIONAL_INPUTS = {
 }
 
 
-def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
+def apply_policy(items: pd.DataFrame, service_measure: str = "cycle") -> pd.DataFrame:
     """Add the policy's figures to each row of ``items`` (columns: ``POLICY_INPUTS``).
 
     Optional columns: ``downstream_qty`` (stock in the stores a warehouse feeds, counted in its
-    position), ``downstream_target_qty`` (the stores' order-up-to levels, which the warehouse's
-    reorder point and order-up-to level add: the stock the stores must hold),
+    position), ``downstream_target_qty`` (the stores' reorder points, which the warehouse's
+    reorder point and order-up-to level add: the stock the stores hold when they reorder),
     ``transfer_in_qty``/``transfer_out_qty`` (moves already decided), ``purchases``
     (False for a store its warehouse replenishes: its need is served by transfers, never ordered).
+
+    ``service_level`` is read as ``service_measure`` says (``PolicyConfig.service_measure``,
+    worked in ``ml.inventory.service``); ``z_score`` is the safety stock in standard deviations
+    of the lead-time demand.
 
     Adds ``daily_demand_qty, z_score, safety_stock_qty, reorder_point_qty, order_up_to_qty,
     inventory_position_qty, needs_order, order_need_qty, order_qty, order_packs,
@@ -113,11 +122,27 @@ def apply_policy(items: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         daily = np.where(protection > 0, out["demand_protection_qty"] / protection, 0.0)
     sigma = out["daily_error_std_qty"].to_numpy(float)
-    z = norm.ppf(out["service_level"].to_numpy(float))
-    safety = z * np.sqrt(lead * sigma**2 + daily**2 * spread**2)
+    variance = lead * sigma**2 + daily**2 * spread**2
+    over_lead = out["demand_lead_qty"].to_numpy(float)
+    over_protection = out["demand_protection_qty"].to_numpy(float)
+    cycle = np.maximum.reduce(
+        [
+            over_protection - over_lead,
+            out["pack_size"].to_numpy(float),
+            out["min_order_qty"].to_numpy(float),
+        ]
+    )
+    level = out["service_level"].to_numpy(float)
+    if service_measure == "fill_rate":
+        stock_point, _ = fill_rate_reorder_point(over_lead, variance, cycle, level)
+    else:
+        stock_point, _ = cycle_service_reorder_point(over_lead, variance, level)
+    safety = stock_point - over_lead
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(variance > 0, safety / np.sqrt(variance), 0.0)
     held_below = out["downstream_target_qty"].to_numpy(float)
-    reorder_point = out["demand_lead_qty"].to_numpy(float) + safety + held_below
-    order_up_to = out["demand_protection_qty"].to_numpy(float) + safety + held_below
+    reorder_point = over_lead + safety + held_below
+    order_up_to = over_protection + safety + held_below
     position = (
         out["on_hand_qty"].to_numpy(float)
         + out["on_order_qty"].to_numpy(float)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import poisson
 
 from ml.inventory.demand import demand_paths
 from ml.inventory.lead_times import learn_lead_times
@@ -13,7 +14,8 @@ from ml.inventory.plan import plan_restock
 from tests.ml.inventory.chain import AS_OF, PRODUCT, SUPPLIER, chain_inputs, supplier_history
 
 # Lead time 7 ± 2 days (learned), review 7 days, 10 units a day, daily error 3, class A (98 %):
-# SS = 2.0537 × sqrt(7 × 3² + 10² × 2²) = 2.0537 × sqrt(463) = 44.19
+# demand over the lead time has mean 70 and variance 7 × 3² + 10² × 2² = 463; 70 + 10 × 21.5
+# spans over 200 units, so it is taken as normal: SS = 2.0537 × sqrt(463) = 44.19
 SAFETY = 2.0537489 * math.sqrt(463)
 REORDER_POINT, ORDER_UP_TO = 70 + SAFETY, 140 + SAFETY
 
@@ -91,32 +93,36 @@ def test_a_small_excess_is_moved_and_the_rest_still_bought():
 def test_with_a_warehouse_stores_are_sent_stock_and_the_warehouse_buys_for_the_chain():
     plan = plan_restock(chain_inputs({1: 5.0, 2: 5.0, 9: 100.0}, warehouse=9))
     recs = plan.recommendations.set_index("store_id")
-    # Stores: lead time = the transfer's 2 days, review 7, no lead-time spread:
-    # SS = 2.0537 × sqrt(2 × 9) = 8.71; order-up-to 9 × 10 + 8.71 = 98.71: each needs 93.71
+    # Stores: lead time = the transfer's 2 days, review 7, no lead-time spread. Demand over the
+    # lead time: mean 20, variance 2 × 3² = 18 ≤ 20, so Poisson(20): P(X ≤ 29) < 98 % ≤ P(X ≤ 30)
+    assert poisson.cdf(29, 20) < 0.98 <= poisson.cdf(30, 20)
+    # Reorder point 30, safety stock 10, order-up-to 9 × 10 + 10 = 100: each needs 95
     assert recs.loc[1, "lead_time_mean_days"] == 2
+    assert recs.loc[1, "reorder_point_qty"] == 30 and recs.loc[1, "order_up_to_qty"] == 100
     assert recs.loc[1, "order_qty"] == 0 and recs.loc[2, "order_qty"] == 0
     moves = plan.transfers.sort_values("to_store_id")
     assert moves["kind"].tolist() == ["replenish", "replenish"]
     assert moves["from_store_id"].tolist() == [9, 9]
     assert moves["transfer_qty"].sum() == 100  # the warehouse's whole shelf, no more
-    # The first store gets 94 (whole units), the second the 6 left: it still lacks 98.71 − 11
-    assert sorted(moves["transfer_qty"]) == [6, 94]
-    assert recs.loc[[1, 2], "unfilled_qty"].sum() == pytest.approx(87.71, abs=0.01)
+    # The first store gets 95, the second the 5 left: it still lacks 100 − 10
+    assert sorted(moves["transfer_qty"]) == [5, 95]
+    assert recs.loc[[1, 2], "unfilled_qty"].sum() == 90
     warehouse = recs.loc[9]
     assert warehouse.is_warehouse and warehouse.replenished_from == "proveedor"
-    # Chain demand 20 a day over 7 + 7 days; errors sqrt(3² + 3²) a day
+    # Chain demand 20 a day over 7 + 7 days; errors sqrt(3² + 3²) a day; over the lead time
+    # mean 140, variance 7 × 18 + 20² × 2² = 1,726: 140 + 10 × 41.5 spans over 200 units, normal
     assert warehouse.demand_protection_qty == pytest.approx(280)
     chain_safety = 2.053749 * math.sqrt(7 * 18 + 20**2 * 2**2)
     assert warehouse.safety_stock_qty == pytest.approx(chain_safety, abs=1e-4)
     # Position: 100 on the shelf + 10 in the stores (below their order-up-to) = 110
     assert warehouse.inventory_position_qty == pytest.approx(110)
-    # Its levels add the stores' order-up-to levels (2 × 98.71): the stock the stores must hold
-    store_levels = 2 * (90 + 2.0537489 * math.sqrt(2 * 9))
-    assert warehouse.downstream_target_qty == pytest.approx(store_levels, abs=1e-4)
-    assert warehouse.order_up_to_qty == pytest.approx(280 + chain_safety + store_levels, abs=1e-4)
-    expected = math.ceil((280 + chain_safety + store_levels - 110) / 12) * 12
-    assert warehouse.order_qty == expected == 456
-    assert "+ nivel de tiendas 197.4 − en stock 100" in warehouse.why
+    # Its levels add the stores' reorder points (2 × 30): what the stores hold when they reorder
+    assert warehouse.downstream_target_qty == 60
+    assert warehouse.reorder_point_qty == pytest.approx(140 + chain_safety + 60, abs=1e-4)
+    assert warehouse.order_up_to_qty == pytest.approx(280 + chain_safety + 60, abs=1e-4)
+    expected = math.ceil((280 + chain_safety + 60 - 110) / 12) * 12
+    assert warehouse.order_qty == expected == 324  # 315.32 → 27 packs of 12
+    assert "+ puntos de pedido de tiendas 60 − en stock 100" in warehouse.why
 
 
 def test_open_orders_count_as_on_order_and_push_the_stockout_back():

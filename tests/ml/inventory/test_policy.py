@@ -1,9 +1,8 @@
 """The reorder policy's arithmetic, worked by hand."""
 
-import math
-
 import pandas as pd
 import pytest
+from scipy.stats import nbinom
 
 from ml.inventory.explain import why_line
 from ml.inventory.policy import apply_policy, round_order
@@ -31,17 +30,24 @@ def item(**fields):
     return pd.DataFrame([row])
 
 
+# Demand over the 4-day lead time: mean 40 (10 a day), variance 4 × 3² + 10² × 1² = 136, a
+# negative binomial with r = 40² / (136 − 40) = 16.67 and p = 40 / 136 = 0.294.
+R, P = 40**2 / 96, 40 / 136
+
+
 def test_reorder_point_and_order_quantity_worked_by_hand():
     out = apply_policy(item()).iloc[0]
-    # z(95 %) = 1.6449; SS = 1.6449 × sqrt(4 × 3² + 10² × 1²) = 1.6449 × sqrt(136) = 19.18
-    assert out.safety_stock_qty == pytest.approx(1.644854 * math.sqrt(136), abs=1e-4)
-    assert out.safety_stock_qty == pytest.approx(19.18, abs=0.01)
-    assert out.reorder_point_qty == pytest.approx(59.18, abs=0.01)  # 40 + 19.18
-    assert out.order_up_to_qty == pytest.approx(89.18, abs=0.01)  # 70 + 19.18
+    # The reorder point is the fewest units lasting the lead time in 95 % of cycles:
+    # P(X ≤ 60) = 0.9487 < 0.95 ≤ P(X ≤ 61) = 0.9554 → 61; safety stock 61 − 40 = 21
+    # (the normal's 1.6449 × √136 = 19.18 is short of the skewed tail)
+    assert nbinom.cdf(60, R, P) < 0.95 <= nbinom.cdf(61, R, P)
+    assert out.reorder_point_qty == 61
+    assert out.safety_stock_qty == 21
+    assert out.order_up_to_qty == 91  # 70 + 21
     assert out.inventory_position_qty == 40  # 30 on hand + 10 on order
     assert out.needs_order
-    assert out.order_need_qty == pytest.approx(49.18, abs=0.01)
-    assert out.order_qty == 60  # 49.18 → 5 packs of 12
+    assert out.order_need_qty == 51
+    assert out.order_qty == 60  # 51 → 5 packs of 12
     assert out.order_packs == 5
     assert out.order_value_pen == 300.0
     assert out.overstock_qty == 0
@@ -53,7 +59,7 @@ def test_why_line_shows_the_sum_a_buyer_redoes():
     out = apply_policy(item()).iloc[0]
     line = why_line(out)
     assert line.startswith("Pedir 60: demanda 70 en 7 d (plazo 4 + revisión 3)")
-    assert "+ seguridad 19.2 − en stock 30 − en camino 10 = 49.2 → cajas de 12" in line
+    assert "+ seguridad 21 − en stock 30 − en camino 10 = 51 → cajas de 12" in line
 
 
 def test_packs_and_minimum_order_are_respected():
@@ -70,21 +76,36 @@ def test_item_above_its_order_up_to_level_gets_no_order_and_shows_as_overstock()
     out = apply_policy(item(on_hand_qty=120.0, on_order_qty=0.0)).iloc[0]
     assert not out.needs_order
     assert out.order_qty == 0
-    assert out.overstock_qty == pytest.approx(120 - 89.18, abs=0.01)
-    assert out.overstock_value_pen == pytest.approx(round((120 - 89.182) * 5, 2), abs=0.01)
-    assert why_line(out).startswith("Sin pedido, sobrestock 30.8: posición 120")
+    assert out.overstock_qty == 29  # 120 − 91
+    assert out.overstock_value_pen == 145.0
+    assert why_line(out).startswith("Sin pedido, sobrestock 29: posición 120")
 
 
 def test_between_reorder_point_and_order_up_to_nothing_is_ordered():
     out = apply_policy(item(on_hand_qty=70.0, on_order_qty=0.0)).iloc[0]
     assert not out.needs_order and out.order_qty == 0 and out.overstock_qty == 0
-    assert why_line(out).startswith("Sin pedido: posición 70 sobre el punto de pedido 59.2")
+    assert why_line(out).startswith("Sin pedido: posición 70 sobre el punto de pedido 61")
 
 
 def test_higher_service_level_keeps_more_safety_stock():
     low, high = (apply_policy(item(service_level=s)).iloc[0] for s in (0.90, 0.98))
     assert high.safety_stock_qty > low.safety_stock_qty
-    assert high.safety_stock_qty == pytest.approx(2.053749 * math.sqrt(136), abs=1e-4)
+    # P(X ≤ 66) = 0.9787 < 0.98 ≤ P(X ≤ 67) = 0.9817; P(X ≤ 48) < 0.90 ≤ P(X ≤ 49)
+    assert nbinom.cdf(66, R, P) < 0.98 <= nbinom.cdf(67, R, P)
+    assert high.safety_stock_qty == 67 - 40
+    assert (
+        nbinom.cdf(low.reorder_point_qty - 1, R, P)
+        < 0.90
+        <= nbinom.cdf(low.reorder_point_qty, R, P)
+    )
+
+
+def test_fill_rate_measure_keeps_less_for_a_long_cycle():
+    """Read as a fill rate, 95 % allows 0.05 × 30 = 1.5 units short per 30-unit cycle:
+    E[(X − 49)⁺] = 1.67 > 1.5 ≥ E[(X − 50)⁺] = 1.47 → reorder point 50, safety stock 10."""
+    out = apply_policy(item(), service_measure="fill_rate").iloc[0]
+    assert out.reorder_point_qty == 50 and out.safety_stock_qty == 10
+    assert out.order_qty == 48  # 80 − 40 = 40 → 4 packs of 12
 
 
 def test_bad_input_is_refused_naming_row_and_field():
@@ -101,15 +122,15 @@ def test_items_close_to_their_reorder_point_join_the_suppliers_order():
 
     items = pd.concat(
         [
-            item(product_id=1, on_hand_qty=30.0),  # position 40 ≤ 59.18: ordered
-            item(product_id=2, on_hand_qty=60.0),  # position 70 ≤ 89.18 − 0.5 × 30: joins
-            item(product_id=3, on_hand_qty=70.0),  # position 80 > 74.18: waits
+            item(product_id=1, on_hand_qty=30.0),  # position 40 ≤ 61: ordered
+            item(product_id=2, on_hand_qty=60.0),  # position 70 ≤ 91 − 0.5 × 30: joins
+            item(product_id=3, on_hand_qty=70.0),  # position 80 > 76: waits
             item(product_id=4, on_hand_qty=60.0),  # like 2, but another supplier: waits
         ],
         ignore_index=True,
     ).assign(supplier_id=[7, 7, 7, 8])
     out = join_orders(apply_policy(items), 0.5).set_index("product_id")
-    assert out["order_qty"].to_dict() == {1: 60.0, 2: 24.0, 3: 0.0, 4: 0.0}  # 19.18 → 2 packs
+    assert out["order_qty"].to_dict() == {1: 60.0, 2: 24.0, 3: 0.0, 4: 0.0}  # 21 → 2 packs
     assert out["joins_order"].to_dict() == {1: False, 2: True, 3: False, 4: False}
     assert why_line(out.loc[2]).startswith("Pedir 24 con el pedido de hoy al proveedor:")
     assert join_orders(apply_policy(items), 0.0)["order_qty"].tolist() == [60.0, 0.0, 0.0, 0.0]
