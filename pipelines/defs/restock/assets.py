@@ -41,6 +41,11 @@ class RestockConfig(dg.Config):
         description="Items of a supplier that used up this share of their cycle join its order "
         "tonight (0: off).",
     )
+    service_measure: str = Field(
+        default="cycle",
+        description="What a service level means: 'cycle' (share of cycles without a stockout) or "
+        "'fill_rate' (share of demand served from the shelf).",
+    )
 
     def policy(self) -> PolicyConfig:
         return PolicyConfig(
@@ -52,6 +57,7 @@ class RestockConfig(dg.Config):
             review_period_days=self.review_period_days,
             transfer_lead_time_days=self.transfer_lead_time_days,
             joint_order_share=self.joint_order_share,
+            service_measure=self.service_measure,
         )
 
 
