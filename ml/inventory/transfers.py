@@ -21,8 +21,10 @@ def match_transfers(
     A location never sends more than it offers nor to itself; moves below ``min_qty`` are dropped.
     """
     rows = []
-    offers = offers[offers["available_qty"] >= min_qty]
     needs = needs[needs["need_qty"] > 0]
+    offers = offers[
+        (offers["available_qty"] >= min_qty) & offers["product_id"].isin(needs["product_id"])
+    ]
     spare_by_product = {
         product: dict(zip(group["store_id"], group["available_qty"].astype(float), strict=True))
         for product, group in offers.groupby("product_id")
