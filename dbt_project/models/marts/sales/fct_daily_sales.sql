@@ -48,4 +48,8 @@ final as (
 
 )
 
+{#- Stored in day order, so a reader's filter on days skips the other days' row groups (DuckDB's
+    zone maps: the dashboards' latest-day and recent-window reads); each incremental run deletes
+    its trailing days and appends them, in the same order, at the end. #}
 select * from final
+order by date_day, store_id, product_id
