@@ -18,6 +18,7 @@ ML_SCHEMA = "ml"
 ML_TABLES = (
     "fct_forecast",
     "fct_forecast_accuracy",
+    "fct_forecast_sales",
     "fct_customer_features",
     "fct_customer_segments",
     "dim_segment",
