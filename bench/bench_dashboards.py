@@ -184,6 +184,20 @@ def throwaway_home(chain_home: Path) -> Path:
     return home
 
 
+def stop_embedded_core(home: Path) -> None:
+    """Without ``--core-url``, Calidad de datos' Dagster instance starts an embedded Postgres
+    under the throw-away home (the app's server and AppTest both open it); it would outlive
+    the bench."""
+    import signal
+
+    pid_file = home / "pg" / "postmaster.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().split()[0]), signal.SIGINT)  # a fast shutdown
+        except (ProcessLookupError, ValueError):
+            pass
+
+
 def load() -> str:
     return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -245,12 +259,15 @@ def main() -> None:
         os.environ["DATABASE_URL"] = args.core_url
     print(f"Snapshot: {chain_home / 'warehouse_snapshot.duckdb'}; {os.cpu_count()} CPUs; {load()}")
 
-    if not args.skip_queries:
-        report_queries(args)
-        print(f"({load()} after the queries)")
-    if not args.skip_pages:
-        report_pages(args)
-        print(f"({load()} after the pages)")
+    try:
+        if not args.skip_queries:
+            report_queries(args)
+            print(f"({load()} after the queries)")
+        if not args.skip_pages:
+            report_pages(args)
+            print(f"({load()} after the pages)")
+    finally:
+        stop_embedded_core(args.home)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def draft(
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def supplier_draft(supplier_id: int, snapshot: Snapshot) -> Draft | None:
-    """The supplier's draft from the snapshot's whole plan, written once per snapshot (not on
-    every rerun of the page: the workbook takes tens of milliseconds per supplier)."""
-    plan = restock.recommendations(None)
-    return draft(plan, restock.suppliers(), supplier_id, plan["as_of_date"].max())
+    """The supplier's draft from the snapshot's plan, written once per snapshot (not on every
+    rerun of the page: the workbook takes tens of milliseconds per supplier)."""
+    plan = restock.supplier_plan(supplier_id)
+    return draft(plan, restock.suppliers(), supplier_id, restock.plan_as_of())

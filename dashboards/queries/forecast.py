@@ -1,4 +1,5 @@
-"""The forecast tables the models publish (``ml.fct_forecast``, ``ml.fct_forecast_accuracy``).
+"""The forecast tables the models publish (``ml.fct_forecast``, ``ml.fct_forecast_accuracy``,
+and ``ml.fct_forecast_sales``: the forecast valued in soles, which the pages read when it is there).
 
 Their columns are read by role, from the names the contract allows, so a renamed column shows
 as a clear message rather than a traceback.
@@ -11,9 +12,11 @@ import pandas as pd
 from dashboards.filters import Filters
 from dashboards.queries.ml_columns import Resolved, resolve
 from dashboards.warehouse import query
+from pipelines.forecast_sales import DETAIL_LEVEL, PRICE_WINDOW_DAYS
 
 FORECAST = "fct_forecast"
 ACCURACY = "fct_forecast_accuracy"
+VALUED = "fct_forecast_sales"  # the nightly's forecast valued per store × category × day
 
 FORECAST_ROLES = {
     "day": ("week_start_date", "forecast_date", "date_day", "ds"),
@@ -54,10 +57,6 @@ def _category_join(table: Resolved) -> tuple[str, str]:
         f"on c.category_id = f.{column}",
         "c.category_name",
     )
-
-
-DETAIL_LEVEL = "product_store_day"
-PRICE_WINDOW_DAYS = 91  # units are valued at each product's net price and margin over 13 weeks
 
 
 def _in_units(table: Resolved) -> bool:
@@ -124,12 +123,41 @@ def _last_sales_day():
     return None if pd.isna(day) else pd.Timestamp(day).date()
 
 
+def valued_table() -> Resolved | None:
+    """``ml.fct_forecast_sales`` when it values the forecast now published (the nightly writes
+    it right after the forecast; a snapshot from before it existed falls back to valuing the
+    units when a page opens, 2.1M rows on a medium chain)."""
+    from dashboards.warehouse import columns
+
+    have = columns("ml", VALUED)
+    if "model_version" not in have:
+        return None
+    table = resolve(VALUED, FORECAST_ROLES, FORECAST_OPTIONAL)
+    if not table.usable:
+        return None
+    valued = query(f"select model_version from ml.{VALUED} limit 1").iloc[0]["model_version"]
+    forecast = query(
+        f"select model_version from ml.{FORECAST} where level = ? limit 1", [DETAIL_LEVEL]
+    )
+    if forecast.empty or forecast.iloc[0]["model_version"] != valued:
+        return None
+    return table
+
+
 def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=None) -> pd.DataFrame:
     """Forecast, band and projected margin summed per ``group`` (day, store, category), for
     the stores and categories the filters keep."""
     table = forecast_table()
     if _in_units(table):
-        return _valued_by(filters, group, after)
+        valued = valued_table()
+        if valued is None:
+            return _valued_by(filters, group, after)
+        table = valued
+    return _summed_by(table, filters, group, after)
+
+
+def _summed_by(table: Resolved, filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
+    """A forecast table already in soles, keyed by store and category, summed per ``group``."""
     c = table.columns
     join, category = _category_join(table)
     clauses, params = ["true"], []
@@ -164,7 +192,7 @@ def forecast_by(filters: Filters, group: tuple[str, ...] = ("day",), *, after=No
             sum(f.{c["p10"]}) as p10_pen,
             sum(f.{c["p90"]}) as p90_pen,
             {margin} as margin_pen
-        from ml.{FORECAST} f
+        from ml.{table.table} f
         join marts.dim_store s on s.store_id = f.{c["store_id"]}
         {join}
         where {" and ".join(clauses)}

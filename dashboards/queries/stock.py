@@ -26,28 +26,85 @@ def last_stock_day(end) -> dt.date | None:
     return None if latest is None or latest != latest else pd.Timestamp(latest).date()
 
 
+POSITION_MART = "mart_stock_position"  # the as-of day's stock, demand and last sale, built nightly
+
+
 def position(filters: Filters) -> tuple[dt.date | None, pd.DataFrame]:
-    """The day stock is read at and one row per store and product with stock that day: stock,
-    value, daily demand, days of cover, last sale and the overstock's capital (only the columns
-    the page shows: a medium chain has 40,000 pairs, each text column costs their conversion).
+    """The day stock is read at and one row per store and product with stock that day: ids,
+    stock, value, daily demand, days of cover, last sale and the overstock's capital (no labels:
+    a medium chain has 40,000 pairs, and their text columns' conversion was most of the query;
+    ``labelled`` names the rows a table shows).
 
     The period's last day is tried first, as a constant: DuckDB skips the row groups a constant
-    rules out (when the table's order allows it), and a computed ``max(date_day)`` would read
-    the 30M rows of a medium chain's daily stock once more. Only when that day has no stock
-    is the inventory's last day looked for.
+    rules out, and a computed ``max(date_day)`` would read the 30M rows of a medium chain's
+    daily stock once more. Only when that day has no stock is the inventory's last day looked
+    for. The as-of day itself is read from ``mart_stock_position`` when the snapshot has it.
     """
+    mart_day = _mart_day()
+    if mart_day is not None and mart_day == filters.end:
+        return mart_day, _position_from_mart(filters)
     frame = _position_at(filters, filters.end)
     if not frame.empty:
         return filters.end, frame
     day = last_stock_day(filters.end)
     if day is None or day == filters.end:
         return day, frame
+    if day == mart_day:
+        return day, _position_from_mart(filters)
     return day, _position_at(filters, day)
 
 
-def _position_at(filters: Filters, day: dt.date) -> pd.DataFrame:
+def _mart_day() -> dt.date | None:
+    from dashboards.warehouse import has_table
+
+    if not has_table("marts", POSITION_MART):
+        return None
+    day = query(f"select max(date_day) as day from marts.{POSITION_MART}").iloc[0]["day"]
+    return None if pd.isna(day) else pd.Timestamp(day).date()
+
+
+def _measured(source: str, filters: Filters, params: list) -> pd.DataFrame:
+    """Cover and overstock of each pair of ``source`` (stock and demand per store and product)
+    in the filters' stores and active products, the most valuable first."""
     scope = store_scope(filters)
     return query(
+        f"""
+        with position as ({source})
+        select k.store_id, k.product_id,
+            k.stock_on_hand_qty, k.stock_value_pen, k.unit_cost_pen, k.is_stockout,
+            coalesce(k.daily_demand_qty, 0) as daily_demand_qty,
+            case when coalesce(k.daily_demand_qty, 0) > 0
+                then k.stock_on_hand_qty / k.daily_demand_qty end as days_of_cover,
+            k.last_sale_date,
+            greatest(k.stock_on_hand_qty
+                - coalesce(k.daily_demand_qty, 0) * {OVERSTOCK_DAYS}, 0)
+                * k.unit_cost_pen as overstock_value_pen
+        from position k
+        join marts.dim_store s on s.store_id = k.store_id
+        join marts.dim_product p on p.product_id = k.product_id
+        where {scope.where_sql} and p.is_active
+        order by k.stock_value_pen desc, k.store_id, k.product_id
+        """,
+        [*params, *scope.params],
+    )
+
+
+def _position_from_mart(filters: Filters) -> pd.DataFrame:
+    return _measured(
+        f"""
+        select store_id, product_id, stock_on_hand_qty, stock_value_pen, unit_cost_pen,
+            is_stockout, daily_demand_qty, last_sale_date
+        from marts.{POSITION_MART}
+        """,
+        filters,
+        [],
+    )
+
+
+def _position_at(filters: Filters, day: dt.date) -> pd.DataFrame:
+    """The same position for any day, from the daily stock and the daily sales (the mart's
+    definitions: 28 days of demand, the last sale within 180 days)."""
+    return _measured(
         f"""
         with stock as (
             select i.store_id, i.product_id, i.stock_on_hand_qty, i.stock_value_pen,
@@ -65,23 +122,27 @@ def _position_at(filters: Filters, day: dt.date) -> pd.DataFrame:
             where d.date_day between ?::date - {LAST_SALE_LOOKBACK_DAYS - 1} and ?
             group by all
         )
-        select s.store_code, p.sku, p.product_name, p.category_name, p.abc_class,
-            k.stock_on_hand_qty, k.stock_value_pen, k.unit_cost_pen, k.is_stockout,
-            coalesce(m.daily_demand_qty, 0) as daily_demand_qty,
-            case when coalesce(m.daily_demand_qty, 0) > 0
-                then k.stock_on_hand_qty / m.daily_demand_qty end as days_of_cover,
-            m.last_sale_date,
-            greatest(k.stock_on_hand_qty
-                - coalesce(m.daily_demand_qty, 0) * {OVERSTOCK_DAYS}, 0)
-                * k.unit_cost_pen as overstock_value_pen
+        select k.*, m.daily_demand_qty, m.last_sale_date
         from stock k
-        join marts.dim_store s on s.store_id = k.store_id
-        join marts.dim_product p on p.product_id = k.product_id
         left join sales m on m.store_id = k.store_id and m.product_id = k.product_id
-        where {scope.where_sql} and p.is_active
-        order by k.stock_value_pen desc
         """,
-        [day, day, day, day, *scope.params],
+        filters,
+        [day, day, day, day],
+    )
+
+
+LABELS = ("store_code", "sku", "product_name", "category_name", "abc_class")
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows (with ``store_id`` and ``product_id``) named: store code, SKU, product,
+    category and ABC class; for the rows a table shows, in their order."""
+    stores = query("select store_id, store_code from marts.dim_store")
+    products = query(
+        "select product_id, sku, product_name, category_name, abc_class from marts.dim_product"
+    )
+    return frame.merge(stores, on="store_id", how="left").merge(
+        products, on="product_id", how="left"
     )
 
 

@@ -16,36 +16,28 @@ filters = ui.header(
 if not ui.model_table_ready(restock.recommendations_table(), "El plan de reposición"):
     st.stop()
 
-plan = restock.recommendations(filters)
-if plan.empty:
+if not restock.plan_totals(filters)["lines"]:
     st.info("No hay recomendaciones para los filtros elegidos.", icon=":material/info:")
     st.stop()
-as_of = plan["as_of_date"].max() if "as_of_date" in plan else None
+as_of = restock.plan_as_of()
 st.caption(f"Plan calculado al {formatting.date(as_of)}." if as_of is not None else "")
 
 cols = st.columns(3)
-suppliers = cols[0].multiselect(
-    "Proveedor", sorted(plan["supplier_name"].dropna().unique()), placeholder="Todos"
-)
+suppliers = cols[0].multiselect("Proveedor", restock.plan_suppliers(filters), placeholder="Todos")
 urgencies = cols[1].multiselect(
     "Urgencia", [restock.URGENT, restock.SOON, restock.NORMAL], placeholder="Todas"
 )
 only_orders = cols[2].toggle("Solo con pedido", value=True)
-shown = plan
-if suppliers:
-    shown = shown[shown["supplier_name"].isin(suppliers)]
-if urgencies:
-    shown = shown[shown["urgency"].isin(urgencies)]
-if only_orders:
-    shown = shown[shown["order_qty"] > 0]
+choice = restock.PlanChoice(tuple(suppliers), tuple(urgencies), only_orders)
+totals = restock.plan_totals(filters, choice)
 
 metrics = st.columns(4)
-metrics[0].metric("Líneas", formatting.integer(len(shown)))
-metrics[1].metric("Urgentes", formatting.integer((shown["urgency"] == restock.URGENT).sum()))
-if "order_value_pen" in shown:
-    metrics[2].metric("Valor a pedir", formatting.money(shown["order_value_pen"].sum()))
-if "margin_at_risk_pen" in shown:
-    metrics[3].metric("Margen en riesgo", formatting.money(shown["margin_at_risk_pen"].sum()))
+metrics[0].metric("Líneas", formatting.integer(totals["lines"]))
+metrics[1].metric("Urgentes", formatting.integer(totals["urgent"]))
+if totals["order_value_pen"] is not None:
+    metrics[2].metric("Valor a pedir", formatting.money(totals["order_value_pen"]))
+if totals["margin_at_risk_pen"] is not None:
+    metrics[3].metric("Margen en riesgo", formatting.money(totals["margin_at_risk_pen"]))
 
 config = {
     "priority_rank": ui.int_column("Prioridad"),
@@ -63,6 +55,13 @@ config = {
     "projected_stockout_date": ui.date_column("Quiebre proyectado"),
     "why": st.column_config.TextColumn("Por qué esta cantidad", width="large"),
 }
+TABLE_ROWS = 500  # a medium chain's plan has 41,000 lines: the first by priority, not all
+shown = restock.recommendations(filters, choice, limit=TABLE_ROWS, shown=tuple(config))
+if totals["lines"] > len(shown):
+    st.caption(
+        f"Las primeras {formatting.integer(len(shown))} de {formatting.integer(totals['lines'])} "
+        "líneas, por prioridad."
+    )
 ui.table(
     shown,
     column_order=[c for c in config if c in shown.columns],
@@ -108,16 +107,7 @@ st.caption(
     "El pedido de cada proveedor para toda la cadena, tal como lo escribe la exportación "
     "nocturna (Excel con una hoja por tienda, y CSV)."
 )
-whole_plan = restock.recommendations(None)
-source = (
-    whole_plan["replenished_from"].fillna(purchase_orders.FROM_SUPPLIER)
-    if "replenished_from" in whole_plan
-    else purchase_orders.FROM_SUPPLIER
-)
-buying = whole_plan[(whole_plan["order_qty"] > 0) & (source == purchase_orders.FROM_SUPPLIER)]
-ordering = (
-    buying.drop_duplicates("supplier_id").set_index("supplier_id")["supplier_name"].sort_values()
-)
+ordering = restock.ordering_suppliers(purchase_orders.FROM_SUPPLIER)
 if ordering.empty:
     st.info("Ningún proveedor tiene pedidos sugeridos.", icon=":material/info:")
 else:

@@ -73,16 +73,19 @@ COLUMNS = {
 TABLE_ROWS = 500  # a medium chain has 40,000 pairs: the worst first, not all to the browser
 
 
-def capped(frame):
-    """The first ``TABLE_ROWS`` rows, saying so when there are more."""
-    if len(frame) > TABLE_ROWS:
-        st.caption(f"Las primeras {TABLE_ROWS:,} de {len(frame):,} filas.")
-    return frame.head(TABLE_ROWS)
+def say_capped(shown: int, total: int) -> None:
+    if total > shown:
+        st.caption(
+            f"Las primeras {formatting.integer(shown)} de {formatting.integer(total)} filas."
+        )
 
 
 def table(frame, order=None) -> None:
+    """The first ``TABLE_ROWS`` rows, named (only those: naming 40,000 pairs cost more than
+    the query), saying so when there are more."""
+    say_capped(min(len(frame), TABLE_ROWS), len(frame))
     ui.table(
-        capped(frame),
+        stock.labelled(frame.head(TABLE_ROWS)),
         column_order=order or list(COLUMNS),
         column_config=COLUMNS,
     )
@@ -97,12 +100,11 @@ with tabs[0]:
         table(out)
     st.markdown("**Quiebres proyectados** (plan de reposición)")
     if ui.model_table_ready(restock.recommendations_table(), "La proyección de quiebres"):
-        plan = restock.recommendations(filters)
-        projected = plan[plan["projected_stockout_date"].notna()].sort_values(
-            "projected_stockout_date"
-        )
+        projected = restock.projected_stockouts(filters, limit=TABLE_ROWS)
+        if not projected.empty:
+            say_capped(len(projected), int(projected["total"].iloc[0]))
         ui.table(
-            capped(projected),
+            projected,
             column_order=[
                 c
                 for c in (

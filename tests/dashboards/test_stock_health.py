@@ -33,6 +33,9 @@ def test_stock_is_read_at_its_last_day_when_it_stops_before_the_sales(
     end = demo_warehouse.end_date
     with duckdb.connect(str(snapshot_file(home))) as con:
         con.execute("delete from marts.fct_inventory_daily where date_day >= ?", [end])
+        # The as-of position mart is built from the same stock (at its last day): without it,
+        # the page reads the position from the facts.
+        con.execute("drop table if exists marts.mart_stock_position")
         con.execute("checkpoint")
     stock_end = end - dt.timedelta(days=1)
 
