@@ -69,6 +69,7 @@ def publish_snapshot(
     run_id: str = "",
     day_columns: Mapping[tuple[str, str], str] | None = None,
     patch_days: int | None = None,
+    unchanged: Iterable[tuple[str, str]] = (),
 ) -> PublishedSnapshot:
     """Copy ``relations`` (schema, table or view) of the open warehouse into a new snapshot file.
 
@@ -81,6 +82,9 @@ def publish_snapshot(
             ``day_columns``, only its trailing ``patch_days`` days (counted back from its latest
             day in the previous snapshot); other relations are copied whole. None, or no
             previous snapshot: write every relation anew.
+        unchanged: relations no build rewrote since the previous snapshot (what the hourly
+            refresh does not build): when patching, the previous snapshot's copy is kept if it
+            has the warehouse's columns and row count, instead of copying the table again.
     """
     path = Path(path) if path else default_snapshot_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +101,7 @@ def publish_snapshot(
     con.execute(f"attach {sql_literal(str(tmp))} as {_ALIAS}")
     try:
         if patching:
-            _patch(con, relations, day_columns or {}, int(patch_days or 0))
+            _patch(con, relations, day_columns or {}, int(patch_days or 0), set(unchanged))
         else:
             for schema, table in relations:
                 _copy_whole(con, schema, table)
@@ -143,6 +147,7 @@ def _patch(
     relations: list[tuple[str, str]],
     day_columns: Mapping[tuple[str, str], str],
     days: int,
+    unchanged: set[tuple[str, str]],
 ) -> None:
     """Bring the copy of the previous snapshot attached as ``_ALIAS`` up to the warehouse."""
     wanted = set(relations)
@@ -159,6 +164,9 @@ def _patch(
         target = f"{_ALIAS}.{_ident(schema)}.{_ident(table)}"
         column = day_columns.get((schema, table))
         columns = _columns(con, database, schema, table)
+        if (schema, table) in unchanged and _columns(con, _ALIAS, schema, table) == columns:
+            if _row_count(con, source) == _row_count(con, target):
+                continue
         latest = None
         if column and columns and _columns(con, _ALIAS, schema, table) == columns:
             latest = con.execute(f"select max({_ident(column)}) from {target}").fetchone()[0]
@@ -172,10 +180,12 @@ def _patch(
             con.execute(f"insert into {target} select * from {source} where {day} >= ?", [since])
         # A guard against changes the build records do not explain (dbt run by hand): the
         # snapshot must hold as many rows as the warehouse, or the table is copied whole.
-        theirs = con.execute(f"select count(*) from {source}").fetchone()[0]
-        ours = con.execute(f"select count(*) from {target}").fetchone()[0]
-        if theirs != ours:
+        if _row_count(con, source) != _row_count(con, target):
             _copy_whole(con, schema, table)
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    return con.execute(f"select count(*) from {relation}").fetchone()[0]
 
 
 def open_snapshot(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:

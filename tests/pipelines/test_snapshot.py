@@ -178,3 +178,32 @@ def test_a_table_with_new_columns_is_copied_whole(pipeline_env):
         publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS, patch_days=3)
 
         assert snapshot_rows("fct_days") == warehouse_rows(con, "fct_days")
+
+
+def test_a_table_no_build_rewrote_keeps_its_previous_copy_unless_its_rows_changed(pipeline_env):
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_days(con, 10)
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS)
+        before = snapshot_rows("dim_things")
+        # dim_things is not rebuilt by this run; a change to it the builds do not record is not
+        # published (the snapshot trusts the run), fct_days is patched as usual.
+        write_days(con, 11)
+        con.execute(
+            "create or replace table marts.dim_things as select thing, -1 as version "
+            "from marts.dim_things"
+        )
+
+        publish_snapshot(
+            con, DAILY, day_columns=DAY_COLUMNS, patch_days=3, unchanged=[("marts", "dim_things")]
+        )
+
+        assert snapshot_rows("dim_things") == before
+        assert snapshot_rows("fct_days") == warehouse_rows(con, "fct_days")
+        # A row count that no longer matches the warehouse's is copied whole.
+        con.execute("insert into marts.dim_things values (9, -1)")
+
+        publish_snapshot(
+            con, DAILY, day_columns=DAY_COLUMNS, patch_days=3, unchanged=[("marts", "dim_things")]
+        )
+
+        assert snapshot_rows("dim_things") == warehouse_rows(con, "dim_things")

@@ -40,6 +40,15 @@ def _snapshot_inputs() -> tuple[
     )
 
 
+def _materialized_in_run(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
+    """The assets this run has materialized so far (the hourly refresh leaves the nightly's
+    tables alone, so the snapshot can keep their previous copy)."""
+    records = context.instance.get_records_for_run(
+        context.run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    return {record.asset_key for record in records if record.asset_key is not None}
+
+
 @dg.definitions
 def snapshot_defs() -> dg.Definitions:
     deps, relations, day_columns = _snapshot_inputs()
@@ -63,13 +72,18 @@ def snapshot_defs() -> dg.Definitions:
             previous = published_at(path) if recent_days_only(context.run) else None
             if previous is not None:
                 patch_days = dbt_project.rebuilt_days_since(con, previous)
+            ml_relations = existing_ml_relations(con)
+            sources = dict(zip(relations, deps, strict=True))
+            sources.update({relation: ml_asset_key(relation[1]) for relation in ml_relations})
+            built = _materialized_in_run(context)
             published = publish_snapshot(
                 con,
-                [*relations, *existing_ml_relations(con)],
+                [*relations, *ml_relations],
                 path,
                 run_id=context.run.run_id,
                 day_columns=day_columns,
                 patch_days=patch_days,
+                unchanged=[r for r, key in sources.items() if key not in built],
             )
         return dg.MaterializeResult(
             metadata={
