@@ -210,7 +210,7 @@ def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, flo
             sell(
                 conn,
                 SaleRequest(
-                    idempotency_key=f"bench-pipeline-{day}-{i}",
+                    idempotency_key=f"bench-pipeline-{day}-{seed}-{i}",
                     store_code=store,
                     lines=[
                         SaleLineInput(sku, qty)

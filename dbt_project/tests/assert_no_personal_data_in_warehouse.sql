@@ -1,4 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'dim_customer'}}}) }}
+-- depends_on: {{ ref('dim_customer') }}
+-- (so that dbt selects it with dim_customer when a run builds only part of the project)
 
 -- No column that could carry personal data exists in the raw, staging, intermediate or mart
 -- schemas: encrypted values, blind indexes, document numbers, names, emails or phones of

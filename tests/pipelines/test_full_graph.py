@@ -149,6 +149,8 @@ def test_the_hourly_refresh_of_a_new_day_equals_a_full_rebuild(demo_chain):
     assert built.isdisjoint(NIGHTLY_MARTS)
     checks = checks_of(hourly)
     assert {name.split(":")[0].split("/")[-1] for name in checks}.isdisjoint(NIGHTLY_MARTS)
+    assert checks["marts/dim_customer:assert_no_personal_data_in_warehouse"].passed
+    assert not [e for e in hourly.all_events if e.event_type_value == "ASSET_OBSERVATION"]
     assert [k for k, e in checks.items() if not e.passed and not untrained_model(e)] == []
     # It checked the days it rebuilt, the new one among them, and patched the snapshot.
     reconciliation = checks["marts/fct_sales_lines:check_fct_sales_lines_reconciles_with_core"]

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from erp_core.timeutil import lima_today
 from pipelines import dbt_project
-from pipelines.defs.ops.jobs import recent_days_only
+from pipelines.defs.ops.jobs import NIGHTLY_ONLY_DBT_TAG, recent_days_only
 from pipelines.defs.resources import DuckDBWarehouse
 
 
@@ -125,6 +125,9 @@ def dbt_defs() -> dg.Definitions:
                     lookback_days = needed
                 if recent_days_only(context.run):
                     test_window_start = dbt_project.check_window_start(con)
+                    # Not the nightly's models, nor the tests that read them (dbt would run a
+                    # test of a nightly model that also reads a model this run builds).
+                    args += ["--exclude", f"tag:{NIGHTLY_ONLY_DBT_TAG}"]
             dbt_project.record_build_window(
                 con,
                 context.run.run_id,
