@@ -3,9 +3,11 @@ instance the pipeline records into, with links into the Dagster UI."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import dagster as dg
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import APP, snapshot, snapshot_file
@@ -51,3 +53,33 @@ def test_runs_failed_checks_and_freshness_are_shown(demo_warehouse, use_home, tm
     row = failures.iloc[0]
     assert (row["asset"], row["check_name"]) == ("marts/probe", "check_probe_is_two")
     assert row["link"].startswith("http://localhost:3000/assets/marts/probe")
+
+
+def test_each_tables_latest_day_is_its_max(demo_warehouse, use_home):
+    """Looked for in the chain's last month first, found as a plain ``max`` would find it; a
+    table with no day in that month is read whole."""
+    from dashboards.queries import quality
+
+    use_home(demo_warehouse.home)
+    fresh = quality.freshness().set_index("table_name")["latest_day"]
+    with snapshot(demo_warehouse.home) as con:
+        for name, day in fresh.items():
+            schema, table = name.split(".", 1)
+            columns = [c for (c,) in con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? "
+                "and table_name = ?", [schema, table]
+            ).fetchall()]  # fmt: skip
+            column = next((c for c in quality.DAY_COLUMNS if c in columns), None)
+            if column is None or name == "marts.dim_date":
+                assert day is None, name
+                continue
+            expected = con.execute(f'select max("{column}")::date from {schema}."{table}"')
+            expected = expected.fetchone()[0]
+            if column == "month_start_date" and expected is not None:
+                expected = (pd.Timestamp(expected) + pd.offsets.MonthEnd(0)).date()
+            assert day == expected, name
+        last_sale = con.execute("select max(date_day) from marts.fct_daily_sales").fetchone()[0]
+    # A table with nothing in the last month is read whole.
+    after = last_sale + dt.timedelta(days=1)
+    sql = 'select max("date_day")::date as latest from marts."fct_daily_sales"'
+    assert pd.Timestamp(quality._latest(sql, "date_day", after)).date() == last_sale
