@@ -17,7 +17,7 @@ RECENT_DAYS = "recent_days"
 # What the hourly refresh leaves to the nightly run: the ML assets, and the dbt models tagged
 # `nightly` in dbt_project.yml (price calendars and purchasing, read only by forecasting and
 # restock; staging views no mart reads). Each dbt model and test costs the hourly run about
-# 0.07 s in dbt and Dagster; these are 23 models and about 230 tests. The snapshot keeps the
+# 0.07 s in dbt and Dagster; these are 22 models and 212 tests. The snapshot keeps the
 # previous copy of what a run did not build.
 NIGHTLY_ONLY_GROUPS = ("ml",)
 NIGHTLY_ONLY_DBT_TAG = "nightly"
