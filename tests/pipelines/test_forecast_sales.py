@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.defs.forecasting.sales_value import forecast_sales
+from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.forecast_sales import PRICE_WINDOW_DAYS, valued_forecast
 
 LAST = dt.date(2026, 3, 31)
@@ -108,3 +111,41 @@ def test_no_sales_no_valued_rows(con):
     frame = valued_forecast(con)
     assert frame.empty
     assert "net_sales_p50_pen" in frame.columns
+
+
+def test_the_asset_writes_the_table_the_snapshot_publishes_after_the_forecast(con, tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con.execute(f"attach '{path}' as file")
+    for schema, table in (("marts", "dim_store"), ("marts", "dim_product"),
+                          ("marts", "fct_daily_sales"), ("ml", "fct_forecast")):  # fmt: skip
+        con.execute(f"create schema if not exists file.{schema}")
+        con.execute(f"create table file.{schema}.{table} as select * from {schema}.{table}")
+    con.execute("detach file")
+    result = dg.materialize(
+        [forecast_sales], resources={"warehouse": DuckDBWarehouse(path=str(path))}
+    )
+    assert result.success
+    with duckdb.connect(str(path), read_only=True) as written:
+        rows = written.execute("select count(*) from ml.fct_forecast_sales").fetchone()[0]
+    assert rows == len(valued_forecast(con)) == 8
+
+    from pipelines.definitions import build_definitions
+
+    graph = build_definitions().resolve_asset_graph()
+    node = graph.get(dg.AssetKey(["ml", "fct_forecast_sales"]))
+    assert node.group_name == "ml"  # nightly only
+    assert dg.AssetKey(["ml", "fct_forecast"]) in node.parent_keys
+    assert node.key in graph.get(dg.AssetKey("warehouse_snapshot")).parent_keys
+
+
+def test_without_a_forecast_the_asset_writes_nothing(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(path)).close()
+    result = dg.materialize(
+        [forecast_sales], resources={"warehouse": DuckDBWarehouse(path=str(path))}
+    )
+    assert result.success
+    with duckdb.connect(str(path), read_only=True) as written:
+        assert not written.execute(
+            "select count(*) from duckdb_tables() where table_name = 'fct_forecast_sales'"
+        ).fetchone()[0]
