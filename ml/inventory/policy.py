@@ -6,7 +6,8 @@ Continuous review of a nightly worklist: an order is proposed the night the inve
 
     demand over L      X: mean D(L), variance V = L × σ² + d² × σL², a negative binomial
                        (Poisson when V ≤ D(L)); a normal when it spans over 200 units
-    reorder point      ROP = the fewest whole units with P(X ≤ ROP) ≥ service level
+    reorder point      ROP = the fewest whole units with P(X ≤ ROP) ≥ service level, never
+                       below the normal's D(L) + z × √V
                        (``service_measure='fill_rate'``: with E[(X − ROP)⁺] ≤ (1 − level) × Q)
     safety stock       SS = ROP − D(L) (≥ 0)
     order-up-to level  S = D(L + R) + SS

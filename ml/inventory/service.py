@@ -1,4 +1,4 @@
-"""Reorder points for a fill-rate target, from the demand's distribution over the lead time.
+"""Reorder points from the demand's distribution over the lead time.
 
 A normal safety stock (z × σ × √L) is too small for items that sell a unit every few days: their
 lead-time demand is a handful of whole units with a long right tail. Here the demand over the
@@ -6,11 +6,14 @@ lead time is a negative binomial with the forecast's mean and variance (Poisson 
 variance is not above the mean), worked exactly while its mass fits in ``GRID_UNITS`` units, and
 a normal beyond that (fast movers, where the two agree).
 
-The target is a fill rate β (the share of demand served from the shelf, what a buyer calls
-service): the units short in one replenishment cycle, E[(X − ROP)⁺], may be at most (1 − β) × Q,
-the demand one order serves (Q: the demand over the review period, at least one pack or the
-minimum order). The reorder point is the smallest whole number of units meeting it, never below
-the mean demand over the lead time (no negative safety stock).
+Two readings of a service level β:
+- cycle service (the policy's default, ``cycle_service_reorder_point``): the reorder point lasts
+  the lead time in a share β of cycles: the smallest whole s with P(X ≤ s) ≥ β, never below the
+  normal's mean + z(β) × σ;
+- fill rate (``fill_rate_reorder_point``): the units short in one replenishment cycle,
+  E[(X − ROP)⁺], may be at most (1 − β) × Q, the demand one order serves (Q: the demand over the
+  review period, at least one pack or the minimum order); never below the mean (no negative
+  safety stock). Measured worse in the restock replay (docs/BENCHMARKS.md), kept as an option.
 """
 
 from __future__ import annotations
