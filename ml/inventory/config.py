@@ -21,7 +21,8 @@ class PolicyConfig:
         transfer_lead_time_days: days a transfer from the warehouse or a sister store takes.
         default_lead_time_days: supplier lead time when neither history nor a nominal one exist.
         absurd_cover_days: an order covering more days of demand than this (beyond one pack or
-            the minimum order) is treated as absurd by the checks.
+            the minimum order) is treated as absurd by the checks; the policy caps its reorder
+            point and order-up-to level at this many days of demand.
         min_transfer_qty: smaller moves between stores are not worth a guía de remisión.
         joint_order_share: when one item of a supplier is ordered, the supplier's other items
             whose position has used up at least this share of their cycle (the demand over the

@@ -14,6 +14,12 @@ def _sums(row) -> str:
     ]
     if row.downstream_target_qty:
         parts.append(f"+ puntos de pedido de tiendas {units(row.downstream_target_qty)}")
+    cap = getattr(row, "level_cap_days", float("nan"))
+    if cap == cap:  # not NaN: the level stopped at the cap
+        parts = [
+            f"tope {units(row.order_up_to_qty)} ({units(cap)} d de demanda a "
+            f"{row.daily_demand_qty:.2g}/d; sin tope: " + " ".join(parts) + ")"
+        ]
     parts += [
         f"− en stock {units(row.on_hand_qty)}",
         f"− en camino {units(row.on_order_qty)}",
@@ -50,11 +56,17 @@ def why_line(row, transfer_note: str = "") -> str:
         return (
             f"Sin pedido, sobrestock {units(row.overstock_qty)}: posición "
             f"{units(row.inventory_position_qty)} sobre el nivel máximo "
-            f"{units(row.order_up_to_qty)} (demanda {units(row.demand_protection_qty)} "
-            f"+ seguridad {units(row.safety_stock_qty)}){note}"
+            f"{units(row.order_up_to_qty)} ({_level(row)}){note}"
         )
     return (
         f"Sin pedido: posición {units(row.inventory_position_qty)} sobre el punto de pedido "
         f"{units(row.reorder_point_qty)} (demanda {units(row.demand_lead_qty)} en el plazo "
         f"+ seguridad {units(row.safety_stock_qty)}){note}"
     )
+
+
+def _level(row) -> str:
+    cap = getattr(row, "level_cap_days", float("nan"))
+    if cap == cap:
+        return f"tope de {units(cap)} d de demanda a {row.daily_demand_qty:.2g}/d"
+    return f"demanda {units(row.demand_protection_qty)} + seguridad {units(row.safety_stock_qty)}"

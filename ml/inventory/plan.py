@@ -178,7 +178,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
         items["pack_size"] = 1.0
         items["min_order_qty"] = 0.0
     items, paths = _with_demand(items, forecast, inputs.accuracy, start)
-    first = apply_policy(items, config.service_measure)
+    first = _policy(items, config)
 
     # Sister stores first: what one holds above its order-up-to level, another lacks.
     needs = first.assign(need_qty=first["order_need_qty"], priority=first["margin_at_risk_pen"])
@@ -188,7 +188,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
     moves = [match_transfers(needs, offers, config.min_transfer_qty, "rebalance")]
     items = _apply_moves(items, moves[0])
     if warehouse_id is not None:
-        second = apply_policy(items, config.service_measure)
+        second = _policy(items, config)
         stock = inputs.stock[inputs.stock["store_id"] == warehouse_id]
         offers = stock.rename(columns={"on_hand_qty": "available_qty"}).assign(
             available_qty=lambda f: np.floor(f["available_qty"].clip(lower=0))
@@ -198,7 +198,7 @@ def plan_restock(inputs: RestockInputs, config: PolicyConfig | None = None) -> R
         )
         moves.append(match_transfers(needs, offers, config.min_transfer_qty, "replenish"))
         items = _apply_moves(items, moves[1])
-    stores_plan = join_orders(apply_policy(items, config.service_measure), config.joint_order_share)
+    stores_plan = join_orders(_policy(items, config), config.joint_order_share)
     stores_plan = _projections(stores_plan, paths, keys, arrivals, stores_plan["on_hand_qty"])
 
     plans = [stores_plan]
@@ -284,7 +284,7 @@ def _warehouse_plan(
     items["purchases"] = True
     items["replenished_from"] = FROM_SUPPLIER
     items, paths = _with_demand(items, chain_forecast, chain_accuracy, start)
-    plan = join_orders(apply_policy(items, config.service_measure), config.joint_order_share)
+    plan = join_orders(_policy(items, config), config.joint_order_share)
     # The chain's stock (warehouse and stores) against the chain's demand.
     return _projections(plan, paths, keys, arrivals, plan["on_hand_qty"] + plan["downstream_qty"])
 
@@ -443,3 +443,7 @@ RECOMMENDATION_COLUMNS = [
     "margin_at_risk_pen",
     "why",
 ]
+
+
+def _policy(items: pd.DataFrame, config: PolicyConfig) -> pd.DataFrame:
+    return apply_policy(items, config.service_measure, config.absurd_cover_days)

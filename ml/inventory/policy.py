@@ -95,7 +95,9 @@ OPTIONAL_INPUTS = {
 }
 
 
-def apply_policy(items: pd.DataFrame, service_measure: str = "cycle") -> pd.DataFrame:
+def apply_policy(
+    items: pd.DataFrame, service_measure: str = "cycle", max_cover_days: float | None = None
+) -> pd.DataFrame:
     """Add the policy's figures to each row of ``items`` (columns: ``POLICY_INPUTS``).
 
     Optional columns: ``downstream_qty`` (stock in the stores a warehouse feeds, counted in its
@@ -106,7 +108,10 @@ def apply_policy(items: pd.DataFrame, service_measure: str = "cycle") -> pd.Data
 
     ``service_level`` is read as ``service_measure`` says (``PolicyConfig.service_measure``,
     worked in ``ml.inventory.service``); ``z_score`` is the safety stock in standard deviations
-    of the lead-time demand.
+    of the lead-time demand. ``max_cover_days`` (``PolicyConfig.absurd_cover_days``) caps both
+    levels at that many days of demand: the demand's tail asks a very slow mover for units that
+    would sit for years (a TV the chain sells three times a year: four at the warehouse); the
+    order is still at least one pack. ``level_cap_days`` says where the cap held.
 
     Adds ``daily_demand_qty, z_score, safety_stock_qty, reorder_point_qty, order_up_to_qty,
     inventory_position_qty, needs_order, order_need_qty, order_qty, order_packs,
@@ -144,6 +149,12 @@ def apply_policy(items: pd.DataFrame, service_measure: str = "cycle") -> pd.Data
     held_below = out["downstream_target_qty"].to_numpy(float)
     reorder_point = over_lead + safety + held_below
     order_up_to = over_protection + safety + held_below
+    capped = np.zeros(len(out), dtype=bool)
+    if max_cover_days is not None:
+        ceiling = max_cover_days * np.nan_to_num(daily)
+        capped = order_up_to > ceiling + 1e-9
+        reorder_point = np.minimum(reorder_point, ceiling)
+        order_up_to = np.minimum(order_up_to, ceiling)
     position = (
         out["on_hand_qty"].to_numpy(float)
         + out["on_order_qty"].to_numpy(float)
@@ -167,6 +178,7 @@ def apply_policy(items: pd.DataFrame, service_measure: str = "cycle") -> pd.Data
     out["safety_stock_qty"] = safety
     out["reorder_point_qty"] = reorder_point
     out["order_up_to_qty"] = order_up_to
+    out["level_cap_days"] = np.where(capped, max_cover_days or 0.0, np.nan)
     out["inventory_position_qty"] = position
     out["needs_order"] = needs_order
     out["order_need_qty"] = need

@@ -6,6 +6,7 @@ from scipy.stats import nbinom
 
 from ml.inventory.explain import why_line
 from ml.inventory.policy import apply_policy, round_order
+from ml.inventory.sanity import absurd_recommendations
 
 
 def item(**fields):
@@ -134,3 +135,33 @@ def test_items_close_to_their_reorder_point_join_the_suppliers_order():
     assert out["joins_order"].to_dict() == {1: False, 2: True, 3: False, 4: False}
     assert why_line(out.loc[2]).startswith("Pedir 24 con el pedido de hoy al proveedor:")
     assert join_orders(apply_policy(items), 0.0)["order_qty"].tolist() == [60.0, 0.0, 0.0, 0.0]
+
+
+def test_a_very_slow_movers_levels_stop_at_the_cover_a_buyer_would_sign():
+    # A TV the chain sells 2.7 times a year (0.0075 a day) with a lumpy error: its 98 % tail
+    # over 36.5 days asks for 3 units (about 400 days of demand), the cap for 180 days: 1.35.
+    slow = item(
+        on_hand_qty=0.0,
+        on_order_qty=0.0,
+        lead_time_mean_days=29.5,
+        review_period_days=7.0,
+        demand_lead_qty=0.22,
+        demand_protection_qty=0.0075 * 36.5,
+        daily_error_std_qty=0.134,
+        service_level=0.98,
+        pack_size=1,
+        min_order_qty=1.0,
+    )
+    uncapped = apply_policy(slow).iloc[0]
+    out = apply_policy(slow, max_cover_days=180).iloc[0]
+
+    assert uncapped.order_qty >= 3
+    assert out.order_up_to_qty == pytest.approx(180 * 0.0075)
+    assert out.reorder_point_qty == pytest.approx(180 * 0.0075)
+    assert out.order_qty == 2  # 1.35 − 0 → 2 whole units
+    assert out.level_cap_days == 180
+    assert absurd_recommendations(apply_policy(slow, max_cover_days=180)) == []
+    assert absurd_recommendations(apply_policy(slow)) != []
+    assert "Pedir 2: tope 1.3 (180 d de demanda a 0.0075/d; sin tope: demanda" in why_line(out)
+    # An item selling 10 a day is far from the cap: nothing changes.
+    assert apply_policy(item(), max_cover_days=180).iloc[0].order_qty == 60
