@@ -424,6 +424,7 @@ RECOMMENDATION_COLUMNS = [
     "safety_stock_qty",
     "reorder_point_qty",
     "order_up_to_qty",
+    "level_cap_days",
     "needs_order",
     "order_need_qty",
     "pack_size",

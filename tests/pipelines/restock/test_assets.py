@@ -6,7 +6,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from ml.inventory import plan as plan_module
 from ml.inventory.plan import plan_restock
+from ml.inventory.policy import apply_policy
 from pipelines.definitions import build_definitions
 from pipelines.defs.resources import DuckDBWarehouse
 from pipelines.defs.restock import assets, checks
@@ -83,12 +85,37 @@ def test_restock_assets_write_the_plan_pass_their_checks_and_deliver(tmp_path, m
     assert (folder / "OC_molinos_sac_2026-12-06.xlsx").exists()
 
 
-def test_an_absurd_recommendation_fails_its_check_and_stops_the_delivery(tmp_path):
+def broken_backtest():
+    """A daily error of 5,000 units on a product selling 4 a day: its safety stock alone is
+    decades of demand."""
     inputs = two_supplier_inputs()
-    # A broken backtest: a daily error of 5,000 units on a product selling 4 a day would ask for
-    # an order worth decades of demand.
     inputs.accuracy.loc[inputs.accuracy["product_id"] == 202, "rmse"] = 5000.0
-    result, _ = run(tmp_path, inputs)
+    return inputs
+
+
+def test_a_broken_backtest_error_orders_at_most_the_capped_cover(tmp_path):
+    result, path = run(tmp_path, broken_backtest())
+
+    assert result.success
+    with duckdb.connect(str(path), read_only=True) as con:
+        orders = con.execute(
+            "select order_qty, daily_demand_qty, pack_size, level_cap_days "
+            "from ml.fct_restock_recommendations where product_id = 202 and order_qty > 0"
+        ).fetchall()
+    assert orders
+    for quantity, daily, pack, cap in orders:
+        assert cap == 180 and quantity <= 180 * daily + pack
+
+
+def test_an_absurd_recommendation_fails_its_check_and_stops_the_delivery(tmp_path, monkeypatch):
+    # The check guards the policy's output: with the policy's cap undone (a regression), the
+    # broken backtest's order is decades of demand.
+    monkeypatch.setattr(
+        plan_module,
+        "_policy",
+        lambda items, config: apply_policy(items, config.service_measure, None),
+    )
+    result, _ = run(tmp_path, broken_backtest())
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     absurd = evaluations["check_fct_restock_recommendations_not_absurd"]
     assert not absurd.passed
