@@ -46,10 +46,14 @@ def _instance(home: str):
     return local_instance()
 
 
-def instance():
+def _home() -> str:
     from erp_core.settings import get_settings
 
-    return _instance(str(get_settings().home))
+    return str(get_settings().home)
+
+
+def instance():
+    return _instance(_home())
 
 
 def _moment(timestamp: float | None) -> dt.datetime | None:
@@ -68,9 +72,14 @@ def _check_records(run_id: str) -> list:
     )
 
 
-@st.cache_data(ttl=60, show_spinner="Leyendo las ejecuciones del pipeline…")
 def recent_runs(limit: int = 20) -> pd.DataFrame:
     """The last runs: job, status, start, end, duration and a link to each in the UI."""
+    return _recent_runs(_home(), limit)
+
+
+@st.cache_data(ttl=60, show_spinner="Leyendo las ejecuciones del pipeline…")
+def _recent_runs(home: str, limit: int) -> pd.DataFrame:
+    """Cached per home: a process serving another home must not show this one's runs."""
     base = dagster_url()
     rows = []
     for record in instance().get_run_records(limit=limit):

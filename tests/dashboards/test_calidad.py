@@ -23,7 +23,23 @@ def check_probe_is_two() -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=False, description="la sonda vale 1, se esperaba 2")
 
 
+def calidad_page() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.run()
+    app.switch_page("views/calidad.py")
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
 def test_runs_failed_checks_and_freshness_are_shown(demo_warehouse, use_home, tmp_path):
+    # The same process served another home first, with no runs: its answer is not this home's.
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copyfile(demo_warehouse.snapshot_path, snapshot_file(other))
+    use_home(other)
+    assert "No hay ejecuciones" in " ".join(i.value for i in calidad_page().info)
+
     home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(demo_warehouse.snapshot_path, snapshot_file(home))
@@ -34,11 +50,7 @@ def test_runs_failed_checks_and_freshness_are_shown(demo_warehouse, use_home, tm
         result = dg.materialize([probe, check_probe_is_two], instance=instance)
     assert result.success
 
-    app = AppTest.from_file(APP, default_timeout=180)
-    app.run()
-    app.switch_page("views/calidad.py")
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
+    app = calidad_page()
     shown = {m.label: m.value for m in app.metric}
     assert shown["Última ejecución"] == "Correcta"
     assert shown["Controles fallidos"] == "1"
