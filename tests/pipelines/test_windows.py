@@ -102,6 +102,34 @@ def test_the_snapshot_patches_what_the_builds_since_it_may_have_rewritten(con):
     assert dbt_project.rebuilt_days_since(con, since) is None
 
 
+def test_a_whole_project_build_since_the_snapshot_is_told_from_hourly_builds(con):
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    assert not dbt_project.whole_project_built_since(con, since)  # no build on record
+    dbt_project.record_build_window(
+        con, "hourly", lookback_days=LOOKBACK, full_refresh=False, whole_project=False
+    )
+    assert not dbt_project.whole_project_built_since(con, since)
+    dbt_project.record_build_window(con, "nightly", lookback_days=LOOKBACK, full_refresh=False)
+    assert dbt_project.whole_project_built_since(con, since)
+    assert not dbt_project.whole_project_built_since(con, dt.datetime.now(dt.UTC))
+
+
+def test_builds_recorded_before_the_scope_column_count_as_whole(con):
+    con.execute("create schema if not exists pipeline_meta")
+    con.execute(
+        "create table pipeline_meta.dbt_build_windows (run_id varchar, started_at timestamptz "
+        "default current_timestamp, lookback_days integer, full_refresh boolean)"
+    )
+    con.execute("insert into pipeline_meta.dbt_build_windows values ('old', now(), 3, false)")
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+
+    assert dbt_project.whole_project_built_since(con, since)
+    dbt_project.record_build_window(
+        con, "hourly", lookback_days=LOOKBACK, full_refresh=False, whole_project=False
+    )
+    assert dbt_project.rebuilt_days_since(con, since) == 3
+
+
 def test_fact_suites_validate_the_window_hourly_every_row_nightly(con):
     sales = next(s for s in quality.RAW_SUITES if s.relation == "raw.sales")
     con.execute("create table raw.stores as select 1 as store_id, '0001' as code, 'A' as name")

@@ -133,6 +133,7 @@ def dbt_defs() -> dg.Definitions:
                 context.run.run_id,
                 lookback_days=lookback_days,
                 full_refresh=config.full_refresh,
+                whole_project=not recent_days_only(context.run),
             )
         if test_window_start:
             context.log.info(f"windowed models are tested from {test_window_start} on")

@@ -76,6 +76,10 @@ def snapshot_defs() -> dg.Definitions:
             sources = dict(zip(relations, deps, strict=True))
             sources.update({relation: ml_asset_key(relation[1]) for relation in ml_relations})
             built = _materialized_in_run(context)
+            if previous is not None and dbt_project.whole_project_built_since(con, previous):
+                # A nightly build since the snapshot (its run failed before publishing) may have
+                # changed what this run leaves alone: copy everything anew.
+                sources = {}
             published = publish_snapshot(
                 con,
                 [*relations, *ml_relations],
