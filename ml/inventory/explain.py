@@ -14,8 +14,8 @@ def _sums(row) -> str:
     ]
     if row.downstream_target_qty:
         parts.append(f"+ puntos de pedido de tiendas {units(row.downstream_target_qty)}")
-    cap = getattr(row, "level_cap_days", float("nan"))
-    if cap == cap:  # not NaN: the level stopped at the cap
+    cap = _cap_days(row)
+    if cap is not None:
         parts = [
             f"tope {units(row.order_up_to_qty)} ({units(cap)} d de demanda a "
             f"{row.daily_demand_qty:.2g}/d; sin tope: " + " ".join(parts) + ")"
@@ -65,8 +65,14 @@ def why_line(row, transfer_note: str = "") -> str:
     )
 
 
-def _level(row) -> str:
+def _cap_days(row) -> float | None:
+    """The cover the levels stopped at (``level_cap_days``), None where they were not capped."""
     cap = getattr(row, "level_cap_days", float("nan"))
-    if cap == cap:
+    return None if cap != cap else cap  # NaN: not capped
+
+
+def _level(row) -> str:
+    cap = _cap_days(row)
+    if cap is not None:
         return f"tope de {units(cap)} d de demanda a {row.daily_demand_qty:.2g}/d"
     return f"demanda {units(row.demand_protection_qty)} + seguridad {units(row.safety_stock_qty)}"
