@@ -109,16 +109,18 @@ def _query_params_now() -> dict[str, list[str]]:
 
 
 def write_query_params(filters: Filters) -> None:
-    """Mirror the filters into the URL, keeping parameters other pages own (the drill path)."""
+    """Mirror the filters into the URL, keeping parameters other pages own (the drill path).
+
+    One message for the whole change: setting keys one by one shows the browser every
+    intermediate URL (a link copied then would carry half the filters)."""
     wanted = filters.to_query_params()
     now = _query_params_now()
-    for key in [START_PARAM, END_PARAM, *PARAMS.values()]:
-        value = wanted.get(key)
-        if value is None:
-            if key in now:
-                del st.query_params[key]
-        elif (value if isinstance(value, list) else [value]) != now.get(key):
-            st.query_params[key] = value
+    ours = [START_PARAM, END_PARAM, *PARAMS.values()]
+    merged = {key: value for key, value in now.items() if key not in ours}
+    merged.update({key: value for key, value in wanted.items() if key in ours})
+    as_lists = {k: v if isinstance(v, list) else [v] for k, v in merged.items()}
+    if as_lists != now:
+        st.query_params.from_dict(merged)
 
 
 def sidebar(options: Mapping[str, list[str]], first_day: dt.date, last_day: dt.date) -> Filters:

@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from dashboards.navigation import PAGES
@@ -91,6 +92,15 @@ def _wait_rendered(page, title: str) -> None:
     )
 
 
+def _wait_filters_in_url(page, title: str) -> None:
+    """The page writes its filters back into the URL as its script runs: wait for them (a
+    page that drops them never gets there)."""
+    try:
+        page.wait_for_url(lambda url: "pago=cash" in url, timeout=30_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{title}: filters lost ({page.url})") from None
+
+
 def _drill_one_level_by_clicking_a_row(page) -> None:
     """The native dataframe selection drills down: a click on a row's marker goes one level
     down, the path lands in the URL beside the filters."""
@@ -105,7 +115,7 @@ def _drill_one_level_by_clicking_a_row(page) -> None:
     _wait_rendered(page, "Drill-down")
     # The breadcrumb names the region (waited for: the rerun the click starts may still draw).
     page.get_by_text("Región:", exact=False).first.wait_for(state="visible", timeout=60_000)
-    assert "pago=cash" in page.url
+    _wait_filters_in_url(page, "Drill-down")
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -169,7 +179,7 @@ def test_every_page_loads_in_chromium_without_exceptions(server, demo_warehouse,
                 errors = page.locator('[data-testid="stException"]')
                 assert errors.count() == 0, f"{spec.title}: {errors.first.inner_text()}"
                 assert "Datos al" in page.content(), spec.title
-                assert "pago=cash" in page.url, f"{spec.title}: filters lost ({page.url})"
+                _wait_filters_in_url(page, spec.title)
             _drill_one_level_by_clicking_a_row(page)
             _clear_the_filters(page)
         finally:
