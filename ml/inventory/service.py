@@ -19,7 +19,6 @@ Two readings of a service level β:
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
 
 GRID_UNITS = 200
 SPREAD_SIGMAS = 10.0
@@ -43,6 +42,8 @@ def expected_shortage(rop, mean, variance) -> np.ndarray:
 
 def normal_loss(z) -> np.ndarray:
     """G(z) = φ(z) − z × (1 − Φ(z)): a standard normal's expected excess over z."""
+    from scipy.stats import norm  # here: scipy.stats costs the code location ~1 s to import
+
     z = np.asarray(z, dtype=float)
     return norm.pdf(z) - z * norm.sf(z)
 
@@ -99,6 +100,8 @@ def cycle_service_reorder_point(mean, variance, level) -> tuple[np.ndarray, np.n
             cdf = np.cumsum(_pmf(mean[group], variance[group], units + 1), axis=0)
             meets = cdf >= level[group] - 1e-12
             rop[group] = np.where(meets.any(axis=0), meets.argmax(axis=0), units)
+    from scipy.stats import norm
+
     normal = mean + norm.ppf(level) * np.sqrt(variance)
     decided = exact & (rop > normal)
     return np.maximum.reduce([rop, normal, mean]), decided

@@ -70,11 +70,7 @@ def build_resources() -> dict[str, object]:
     resources: dict[str, object] = {"core": PostgresSource(), "warehouse": DuckDBWarehouse()}
     project = dbt_project.dbt_project()
     if project is not None:
-        from dagster_dbt import DbtCliResource
-
-        resources["dbt"] = DbtCliResource(
-            project_dir=project, dbt_executable=dbt_project.dbt_executable()
-        )
+        resources["dbt"] = dbt_project.cli_resource(project)
     return resources
 
 
