@@ -14,6 +14,7 @@ import numpy as np
 from erp_core.demo.calendar import Calendar, build_calendar
 from erp_core.demo.catalog import Catalog, build_catalog
 from erp_core.demo.customers import HISTORY_BEFORE_START, Customers, draw_customers
+from erp_core.demo.habits import Habits, draw_habits
 from erp_core.demo.profiles import PROFILES, WALK_IN
 from erp_core.demo.promotions import Promotion, draw_planned_promotions, draw_promotions
 from erp_core.demo.scales import Scale
@@ -38,6 +39,7 @@ class Chain:
     stores: list[StoreSpec]
     catalog: Catalog
     customers: Customers
+    habits: Habits  # staples and leave days of the identified customers
     promotions: list[Promotion]
     planned_promotions: list[Promotion]  # after the history: in the core, not in its sales
     calendar: Calendar  # covers days + HORIZON
@@ -74,6 +76,8 @@ def build_chain(seed: int, scale: Scale, end_date: dt.date) -> Chain:
     planned = draw_planned_promotions(
         rng_for(seed, 8), catalog, len(stores), scale.days, promotions
     )
+    preference = _preferences(catalog)
+    habits = draw_habits(rng_for(seed, 9), customers, catalog, preference)
     months = np.array([(d.year - start.year) * 12 + d.month - start.month for d in calendar.dates])
     chain = Chain(
         seed=seed,
@@ -83,11 +87,12 @@ def build_chain(seed: int, scale: Scale, end_date: dt.date) -> Chain:
         stores=stores,
         catalog=catalog,
         customers=customers,
+        habits=habits,
         promotions=promotions,
         planned_promotions=planned,
         calendar=calendar,
         climate=_climate(stores, catalog),
-        preference=_preferences(catalog),
+        preference=preference,
         walk_in_rate=0.0,
         month_of_day=months,
     )
@@ -156,8 +161,20 @@ def _walk_in_rate(chain: Chain) -> float:
     scale = chain.scale
     visits, ident_lines = _identified(scale)
     identified = chain.customers.size * visits * _active_fraction(scale.days) * ident_lines
+    identified *= _staying_share(chain)
     wanted = scale.sale_lines / scale.days * STOCKOUT_ALLOWANCE / COMPLEMENT_LINES
     walk_in_lines = max(wanted - identified, 0.1 * wanted)
     traffic = float(np.mean(chain.calendar.traffic[: scale.days]))
     tickets = walk_in_lines / PROFILES[WALK_IN].basket_lines
     return tickets / (chain.store_sizes.sum() * traffic)
+
+
+def _staying_share(chain: Chain) -> float:
+    """Identified lines with the leave days over those without: walk-ins make up the rest, so
+    the chain keeps the sale lines its scale aims for."""
+    customers, days = chain.customers, chain.days
+    weight = np.array([visits_per_day(g) * PROFILES[g].basket_lines for g in customers.profile])
+    first = np.clip(customers.join_day + 1, 0, days)
+    ever = days - first
+    stayed = np.clip(chain.habits.leave_day, first, days) - first
+    return float((weight * stayed).sum() / max((weight * ever).sum(), 1e-9))

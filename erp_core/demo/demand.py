@@ -2,9 +2,10 @@
 
 Vectorized with numpy per store-day. A product's chance to be in a basket is its popularity
 times its trend, the calendar's seasonality for its category, the store's climate, an active
-promotion's uplift and the customer profile's preference; planted complements join their
-partner in the basket with a fixed probability. This is demand: the point of sale then sells
-only what is on the shelf.
+promotion's uplift and the customer profile's preference; an identified customer takes a share
+of the lines from their own staples instead (``habits``) and stops coming on their leave day;
+planted complements join their partner in the basket with a fixed probability. This is demand:
+the point of sale then sells only what is on the shelf.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from erp_core.demo.chain import Chain, visits_per_day
 from erp_core.demo.clock import hours
+from erp_core.demo.habits import staple_lines
 from erp_core.demo.profiles import PROFILES
 
 PAYMENT_METHODS = ("cash", "card", "yape", "plin", "transfer")
@@ -88,10 +90,23 @@ class Demand:
         return up
 
     def plan_day(
-        self, day: int, rng: np.random.Generator, active: list[int], everything_listed=False
+        self,
+        day: int,
+        rng: np.random.Generator,
+        habit_rng: np.random.Generator,
+        active: list[int],
+        everything_listed=False,
     ) -> list[StoreDayPlan]:
+        """``habit_rng`` draws the staple lines only, so ``rng`` draws what it drew before."""
         common = self.weights(day, everything_listed)
         uplift = self.uplift(day, active)
+        cat = self.chain.catalog
+        listed = (cat.launch_day <= day) & (day < cat.delist_day)
+        if everything_listed:
+            listed = np.ones(cat.size, dtype=bool)
+        per_popularity = np.divide(
+            common * listed, cat.popularity, out=np.zeros(cat.size), where=cat.popularity > 0
+        )
         visitors = self._visitors(day, rng)
         plans = []
         for s, store in enumerate(self.chain.stores):
@@ -103,13 +118,15 @@ class Demand:
                 [np.zeros(walk_ins, dtype=int), self.chain.customers.profile[idents]]
             )
             w_store = common * self.chain.climate[s] * uplift[s]
-            plans.append(self._store_plan(rng, customer, profile, w_store))
+            today = per_popularity * self.chain.climate[s] * uplift[s]
+            plans.append(self._store_plan(rng, habit_rng, customer, profile, w_store, today))
         return plans
 
     def _visitors(self, day: int, rng) -> list[np.ndarray]:
         customers = self.chain.customers
         lam = self.customer_rate * self.profile_day[customers.profile, day]
         lam = np.where(customers.join_day < day, lam, 0.0)  # registered on an earlier day
+        lam = np.where(day < self.chain.habits.leave_day, lam, 0.0)  # not gone yet
         visiting = np.flatnonzero(rng.random(customers.size) < -np.expm1(-lam))
         home = customers.home_store[visiting]
         other = np.searchsorted(self.store_cdf, rng.random(len(visiting)), side="right")
@@ -117,7 +134,7 @@ class Demand:
         store = np.where(rng.random(len(visiting)) < HOME_STORE_SHARE, home, other)
         return [visiting[store == s] for s in range(len(self.chain.stores))]
 
-    def _store_plan(self, rng, customer, profile, w_store) -> StoreDayPlan:
+    def _store_plan(self, rng, habit_rng, customer, profile, w_store, today) -> StoreDayPlan:
         n = len(customer)
         hour = OPEN_HOURS[np.minimum(np.searchsorted(self.hour_cdf, rng.random(n)), 12)]
         seconds = hour * 3600 + rng.integers(0, 3600, n)
@@ -132,6 +149,10 @@ class Demand:
             cdf = np.cumsum(w_store * self.chain.preference[g])
             draws = rng.random(int(mask.sum())) * cdf[-1]
             products[mask] = np.minimum(np.searchsorted(cdf, draws, side="right"), len(cdf) - 1)
+        habitual, staples = staple_lines(
+            self.chain.habits, habit_rng, customer[ticket_of], line_profile, today
+        )
+        products[habitual] = staples
         quantities = self._quantities(rng, products, self.bulk_profile[line_profile])
         ticket_of, products, quantities = self._complements(rng, ticket_of, products, quantities)
         m = len(products)

@@ -58,12 +58,13 @@ class Forecast:
         Lumpiness is E[q^2] / E[q] of the quantity per line: a shop that buys whole cases needs
         more safety stock than the same units bought one by one (compound Poisson variance).
         """
-        rng = rng_for(chain.seed, 4)
+        rng, habit_rng = rng_for(chain.seed, 4), rng_for(chain.seed, 4, 1)
         shape = (len(chain.stores), chain.catalog.size)
         units, squares = np.zeros(shape), np.zeros(shape)
         days = min(WARM_UP_DAYS, chain.days)
         for d in range(days):
-            for s, plan in enumerate(demand.plan_day(d, rng, [], everything_listed=True)):
+            plans = demand.plan_day(d, rng, habit_rng, [], everything_listed=True)
+            for s, plan in enumerate(plans):
                 q = np.array(plan.quantities, dtype=float)
                 np.add.at(units[s], plan.products, q)
                 np.add.at(squares[s], plan.products, q * q)

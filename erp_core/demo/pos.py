@@ -86,6 +86,8 @@ class PointOfSale:
         occasional = occasional[np.argsort(customers.join_day[occasional], kind="stable")]
         self.occasional = occasional.tolist()
         self.occasional_joined = customers.join_day[occasional].tolist()
+        self.occasional_leave = chain.habits.leave_day[occasional].tolist()
+        self.present: tuple[int, list[int]] = (-1, [])  # occasional customers present on a day
         self.payment_cdf = [_payment_cdf(p.payments) for p in PROFILES]
         self.lost = np.zeros((len(chain.stores), cat.size), dtype=np.int64)
         self.total_sales = CENTS
@@ -175,10 +177,16 @@ class PointOfSale:
     def _identify(self, day: int, u: float) -> int:
         """A walk-in boleta over S/ 700 must name the buyer: an occasional customer gives a DNI.
 
-        Only customers registered on an earlier day: one registering today may do so later.
+        Only customers registered on an earlier day (one registering today may do so later)
+        and not gone yet (``habits``).
         """
-        joined = max(bisect_left(self.occasional_joined, day), 1)
-        return self.occasional[min(int(u * joined), joined - 1)]
+        if self.present[0] != day:
+            joined = max(bisect_left(self.occasional_joined, day), 1)
+            pairs = zip(self.occasional[:joined], self.occasional_leave[:joined], strict=True)
+            present = [c for c, leave in pairs if day < leave] or self.occasional[:joined]
+            self.present = (day, present)
+        present = self.present[1]
+        return present[min(int(u * len(present)), len(present) - 1)]
 
     def _next_number(self, serie: str, doc_type: str, day: int) -> int:
         self.last_number[serie] += 1

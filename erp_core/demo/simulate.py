@@ -52,7 +52,9 @@ def simulate(
         forecast.launch(day)
         replenishment.receive_orders(day)
         replenishment.dispatch(day)
-        plans = demand.plan_day(day, rng_for(chain.seed, 100, day), active[day])
+        plans = demand.plan_day(
+            day, rng_for(chain.seed, 100, day), rng_for(chain.seed, 101, day), active[day]
+        )
         discounts = _discounts(chain, active[day])
         pos.sold[:] = 0
         for s in range(stores):

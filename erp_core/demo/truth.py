@@ -42,6 +42,9 @@ def planted_truth(chain: Chain, pseudonyms: list[str], outcome: Outcome) -> dict
                 "doc_type": p.doc_type,
                 "payments": p.payments,
                 "preferences": p.preferences,
+                "mean_staples": p.staples,
+                "staple_share_of_lines": p.staple_share,
+                "mean_lifetime_years": p.lifetime_years,
             }
             for name, p in ((p.name, p) for p in PROFILES[1:])
         },
@@ -49,6 +52,7 @@ def planted_truth(chain: Chain, pseudonyms: list[str], outcome: Outcome) -> dict
             pseudonym: PROFILES[int(g)].name
             for pseudonym, g in zip(pseudonyms, chain.customers.profile, strict=True)
         },
+        "customer_habits": _habits(chain, pseudonyms),
         "complementary_pairs": [
             {
                 "sku": cat.sku[pair.first],
@@ -111,6 +115,32 @@ def planted_truth(chain: Chain, pseudonyms: list[str], outcome: Outcome) -> dict
             "sold_units": outcome.sold_units,
             "total_sales_pen": str(outcome.total_sales),
             "total_refunds_pen": str(outcome.total_refunds),
+        },
+    }
+
+
+def _habits(chain: Chain, pseudonyms: list[str]) -> dict:
+    """Per customer pseudonym: the staples it re-buys and the first day it no longer visits."""
+    sku, habits = chain.catalog.sku, chain.habits
+    return {
+        "description": (
+            "staples: products the customer re-buys (a profile's share of each basket's lines "
+            "comes from them when on sale); leave_date: first day without visits (null: still "
+            "active at the end); see customer_profiles for the parameters"
+        ),
+        "lifetime_law": "exponential, from the registration (or the history's start)",
+        "customers": {
+            pseudonym: {
+                "staples": [sku[p] for p in staples if p >= 0],
+                "leave_date": (
+                    (chain.start + dt.timedelta(days=int(leave))).isoformat()
+                    if leave < chain.days
+                    else None
+                ),
+            }
+            for pseudonym, staples, leave in zip(
+                pseudonyms, habits.staples.tolist(), habits.leave_day.tolist(), strict=True
+            )
         },
     }
 
