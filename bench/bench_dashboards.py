@@ -14,7 +14,10 @@ Queries: each page is run through AppTest with the query cache bypassed, so ever
 page hits DuckDB each round; each distinct query is timed on its own. Pages: the real server,
 each page loaded by URL in a fresh tab (a new session: the app's caches are warm after the first
 round, as for a user opening a link), timed from navigation to Streamlit's "not running" state.
-Baseline in the same run: ``select 1`` through the same path (the fixed cost of a query).
+Moving between pages: one tab, each page reached by its link in the sidebar (the session
+and its filters stay, as for a user moving around), timed from the click to "not running";
+baseline: two empty pages of a Streamlit app linked the same way. Baseline in the same run:
+``select 1`` through the same path (the fixed cost of a query).
 """
 
 from __future__ import annotations
@@ -172,6 +175,97 @@ def time_pages(rounds: int, home: Path) -> dict[str, list[float]]:
     return results
 
 
+BASELINE_NAV_APP = """import streamlit as st
+
+
+def one():
+    st.title("Base")
+    st.write("Una página vacía.")
+
+
+def two():
+    st.title("Base 2")
+    st.write("Otra página vacía.")
+
+
+pages = [st.Page(one, title="Base", default=True), st.Page(two, title="Base 2", url_path="dos")]
+st.navigation(pages).run()
+"""
+
+
+def _rendered(page, heading: str) -> None:
+    page.get_by_role("heading", name=heading, level=1).wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=120_000,
+    )
+
+
+def time_navigation(rounds: int, home: Path) -> dict[str, list[float]]:
+    """Seconds from a click on a page's link in the sidebar to the page rendered, in one tab
+    (one session, as a user moves between pages after opening the dashboards); baseline: the
+    same between two empty pages."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.navigation import PAGES
+
+    baseline_script = Path(tempfile.mkdtemp()) / "base_nav.py"
+    baseline_script.write_text(BASELINE_NAV_APP)
+    server, base = _serve(APP, home)
+    baseline_server, baseline_base = _serve(str(baseline_script), home)
+    link = '[data-testid="stSidebarNav"] a[href$="/{}"]'
+    chromium_args = ["--headless", "--no-sandbox", "--disable-gpu"]
+    chromium_args += ["--disable-background-networking", "--no-first-run"]
+    results: dict[str, list[float]] = defaultdict(list)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=chromium_args
+            )
+            tab = browser.new_page(viewport={"width": 1024, "height": 768})
+            tab.goto(f"{baseline_base}/")
+            _rendered(tab, "Base")
+            app = browser.new_page(viewport={"width": 1024, "height": 768})
+            app.goto(f"{base}/")
+            _rendered(app, PAGES[0].title)
+            cycle = [*PAGES[1:], PAGES[0]]
+            for round_number in range(rounds + 1):  # the first round warms the server up
+                for target, heading in (("dos", "Base 2"), ("", "Base")):
+                    started = time.perf_counter()
+                    tab.locator(
+                        link.format(target) if target else '[data-testid="stSidebarNav"] a'
+                    ).first.click()
+                    _rendered(tab, heading)
+                    if round_number:
+                        results[BASELINE_NAV].append(time.perf_counter() - started)
+                for spec in cycle:
+                    started = time.perf_counter()
+                    app.locator(
+                        link.format(spec.url_path)
+                        if spec is not PAGES[0]
+                        else '[data-testid="stSidebarNav"] a'
+                    ).first.click()
+                    _rendered(app, spec.title)
+                    elapsed = time.perf_counter() - started
+                    if app.locator('[data-testid="stException"]').count():
+                        raise RuntimeError(f"{spec.title}: exception shown")
+                    if round_number:
+                        results[spec.title].append(elapsed)
+                print(f"navigation: round {round_number}/{rounds}", file=sys.stderr)
+            browser.close()
+    finally:
+        for process in (server, baseline_server):
+            process.terminate()
+            process.wait(timeout=30)
+    return results
+
+
+BASELINE_NAV = "Base (entre dos páginas vacías)"
+
+
 def throwaway_home(chain_home: Path) -> Path:
     """A temporary home whose published snapshot is the chain's (a symbolic link)."""
     import tempfile
@@ -243,6 +337,18 @@ def report_pages(args) -> None:
               f"| {p50 / base_p50:.1f}x |")  # fmt: skip
 
 
+def report_navigation(args) -> None:
+    pages = time_navigation(args.rounds, args.home.resolve())
+    print(f"\n## Moving between pages from the sidebar {args.label} (s, {args.rounds} rounds)")
+    base_p50 = statistics.median(pages[BASELINE_NAV])
+    print("| page | p50 | p95 | max | p50 ÷ empty page's |")
+    print("|---|---:|---:|---:|---:|")
+    for page, values in pages.items():
+        p50 = statistics.median(values)
+        print(f"| {page} | {p50:.2f} | {percentile(values, 0.95):.2f} | {max(values):.2f} "
+              f"| {p50 / base_p50:.1f}x |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=PROJECT_ROOT / "var" / "medium")
@@ -250,6 +356,7 @@ def main() -> None:
     parser.add_argument("--label", default="")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument("--skip-navigation", action="store_true")
     parser.add_argument("--core-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
     chain_home = args.home.resolve()
@@ -266,6 +373,9 @@ def main() -> None:
         if not args.skip_pages:
             report_pages(args)
             print(f"({load()} after the pages)")
+        if not args.skip_navigation:
+            report_navigation(args)
+            print(f"({load()} after moving between pages)")
     finally:
         stop_embedded_core(args.home)
 
