@@ -21,7 +21,7 @@ during the step (``VmHWM``) and the RSS its inputs alone took before it.
 Machines are shared: run it under ``flock /tmp/bench.lock``. Results go to docs/BENCHMARKS.md.
 
     uv run python bench/bench_customers.py [--only online_retail,groceries,small,medium]
-        [--medium-database var/medium/warehouse.duckdb]
+        [--medium-database var/medium/warehouse.duckdb] [--small-home var/h17/small]
 """
 
 from __future__ import annotations
@@ -453,7 +453,15 @@ def main() -> None:
         help="read the medium chain's marts from this DuckDB file (read-only) instead of its "
         "snapshot, e.g. var/medium/warehouse.duckdb before a snapshot is published",
     )
+    parser.add_argument(
+        "--small-home",
+        type=Path,
+        help=f"read the small chain from this home instead of {SNAPSHOTS['small']} (another "
+        "generation of the same chain, e.g. with a changed generator)",
+    )
     args = parser.parse_args()
+    if args.small_home:
+        SNAPSHOTS["small"] = args.small_home.resolve()
     wanted = args.only.split(",")
     all_steps = list(STEPS)
     results = {}
