@@ -157,13 +157,24 @@ def test_a_bad_sale_fails_the_blocking_expectations_of_raw_sales(pipeline_env, c
     )
     conn.commit()
 
+    shown = []
     result = runner.run_graph(
-        asset_selection=RAW_KEYS, prepare_dbt=False, instance=dg.DagsterInstance.ephemeral()
+        asset_selection=RAW_KEYS,
+        prepare_dbt=False,
+        instance=dg.DagsterInstance.ephemeral(),
+        on_progress=lambda p: shown.append(
+            (len(p.materialized), p.checks_passed, p.finished, list(p.checks_failed))
+        ),
+        poll_seconds=0.05,
     )
 
     checks = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
     failed = checks["check_raw_sales_expectations"]
     assert not failed.passed
+    # The progress display, fed by the run's new events at each poll, ends where the run did.
+    passed = sum(e.passed for e in checks.values())
+    assert shown[-1] == (len(RAW_KEYS), passed, True, ["raw/sales:check_raw_sales_expectations"])
+    assert len(shown) > 2 and [s[0] for s in shown] == sorted(s[0] for s in shown)
     assert failed.severity == dg.AssetCheckSeverity.ERROR
     failures = failed.metadata["failures"].value
     assert [f["column"] for f in failures] == ["header_imbalance_pen"]
