@@ -19,15 +19,19 @@ import pandas as pd
 DETAIL_LEVEL = "product_store_day"
 PRICE_WINDOW_DAYS = 91  # 13 weeks of each product's net price and margin per unit, per store
 
-VALUED = f"""
-with price as (
+# Each store × product's net price and margin per unit over the window ending on the day given
+# (twice); the pages value units with it too when a snapshot predates the valued table.
+UNIT_PRICES = f"""
     select store_id, product_id,
         sum(net_sales_pen) / nullif(sum(net_qty), 0) as unit_net_pen,
         sum(margin_pen) / nullif(sum(net_qty), 0) as unit_margin_pen
     from marts.fct_daily_sales
     where date_day > ?::date - {PRICE_WINDOW_DAYS} and date_day <= ?::date
     group by all
-)
+"""
+
+VALUED = f"""
+with price as ({UNIT_PRICES})
 select f.store_id, p.category_id, p.category_name, f.ds::date as forecast_date,
     sum(f.p10) as p10_qty,
     sum(f.p50) as p50_qty,

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboards.filters import Filters
 from dashboards.queries.ml_columns import Resolved, resolve
 from dashboards.warehouse import query
-from pipelines.forecast_sales import DETAIL_LEVEL, PRICE_WINDOW_DAYS
+from pipelines.forecast_sales import DETAIL_LEVEL, UNIT_PRICES
 
 FORECAST = "fct_forecast"
 ACCURACY = "fct_forecast_accuracy"
@@ -89,16 +89,10 @@ def _valued_by(filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
         "store": "s.store_code || ' · ' || s.store_name as store",
         "category": "p.category_name as category",
     }
+    last = _last_sales_day()
     return query(
         f"""
-        with price as (
-            select store_id, product_id,
-                sum(net_sales_pen) / nullif(sum(net_qty), 0) as unit_net_pen,
-                sum(margin_pen) / nullif(sum(net_qty), 0) as unit_margin_pen
-            from marts.fct_daily_sales
-            where date_day > ?::date - {PRICE_WINDOW_DAYS}
-            group by all
-        )
+        with price as ({UNIT_PRICES})
         select {", ".join(keys[g] for g in group)},
             sum(f.p50 * pr.unit_net_pen) as forecast_pen,
             sum(f.p10 * pr.unit_net_pen) as p10_pen,
@@ -112,7 +106,7 @@ def _valued_by(filters: Filters, group: tuple[str, ...], after) -> pd.DataFrame:
         group by all
         order by all
         """,
-        [_last_sales_day(), *params],
+        [last, last, *params],
     )
 
 
