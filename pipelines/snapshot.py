@@ -11,7 +11,8 @@ The nightly run writes the snapshot anew. The hourly refresh starts from a copy 
 snapshot instead and replaces only what the builds since then may have changed: the tables of
 the marts rebuilt whole, and the trailing days of the marts that dbt rebuilds by day
 (``patch_days``); a table whose columns or row count do not match the warehouse's afterwards is
-copied whole.
+copied whole. A table whose latest blocking check failed (a nightly that stopped before
+publishing) keeps its previous copy: the hourly refresh never publishes what a check rejected.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def publish_snapshot(
     day_columns: Mapping[tuple[str, str], str] | None = None,
     patch_days: int | None = None,
     unchanged: Iterable[tuple[str, str]] = (),
+    held_back: Iterable[tuple[str, str]] = (),
 ) -> PublishedSnapshot:
     """Copy ``relations`` (schema, table or view) of the open warehouse into a new snapshot file.
 
@@ -85,14 +87,18 @@ def publish_snapshot(
         unchanged: relations no build rewrote since the previous snapshot (what the hourly
             refresh does not build): when patching, the previous snapshot's copy is kept if it
             has the warehouse's columns and row count, instead of copying the table again.
+        held_back: relations whose warehouse copy failed a blocking check: the previous
+            snapshot's copy is kept as it is, or, without one, the relation is not published.
     """
     path = Path(path) if path else default_snapshot_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    relations = list(relations)
+    held = set(held_back)
     patching = patch_days is not None and path.exists()
+    kept = _relations_in(path, held) if patching else set()
+    relations = [r for r in relations if r not in held or r in kept]
     if patching:
         shutil.copyfile(path, tmp)
 
@@ -101,7 +107,7 @@ def publish_snapshot(
     con.execute(f"attach {sql_literal(str(tmp))} as {_ALIAS}")
     try:
         if patching:
-            _patch(con, relations, day_columns or {}, int(patch_days or 0), set(unchanged))
+            _patch(con, relations, day_columns or {}, int(patch_days or 0), set(unchanged), kept)
         else:
             for schema, table in relations:
                 _copy_whole(con, schema, table)
@@ -127,6 +133,15 @@ def publish_snapshot(
     return PublishedSnapshot(path, list(rows), rows, path.stat().st_size, published_at)
 
 
+def _relations_in(path: Path, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``wanted`` the snapshot at ``path`` holds."""
+    if not wanted:
+        return set()
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+    return wanted & {tuple(row) for row in found}
+
+
 def _copy_whole(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
     con.execute(f"create schema if not exists {_ALIAS}.{_ident(schema)}")
     target = f"{_ALIAS}.{_ident(schema)}.{_ident(table)}"
@@ -148,8 +163,10 @@ def _patch(
     day_columns: Mapping[tuple[str, str], str],
     days: int,
     unchanged: set[tuple[str, str]],
+    kept: set[tuple[str, str]] = frozenset(),
 ) -> None:
-    """Bring the copy of the previous snapshot attached as ``_ALIAS`` up to the warehouse."""
+    """Bring the copy of the previous snapshot attached as ``_ALIAS`` up to the warehouse,
+    except the relations ``kept`` as they are."""
     wanted = set(relations)
     database = con.execute("select current_database()").fetchone()[0]
     for schema, table in con.execute(
@@ -160,6 +177,8 @@ def _patch(
         if (schema, table) not in wanted:
             con.execute(f"drop table {_ALIAS}.{_ident(schema)}.{_ident(table)}")
     for schema, table in relations:
+        if (schema, table) in kept:
+            continue
         source = f"{_ident(schema)}.{_ident(table)}"
         target = f"{_ALIAS}.{_ident(schema)}.{_ident(table)}"
         column = day_columns.get((schema, table))

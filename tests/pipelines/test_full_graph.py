@@ -167,12 +167,47 @@ def test_the_hourly_refresh_of_a_new_day_equals_a_full_rebuild(demo_chain):
     # ... and published as last night left them.
     assert {t: patched[t] for t in NIGHTLY_MARTS} == {t: nightly[t] for t in NIGHTLY_MARTS}
 
+    _a_mart_a_stopped_nightly_rejected_stays_unpublished(patched)
+
     assert run_all(full_refresh=True).success
     rebuilt = mart_checksums()
     assert rebuilt.keys() == patched.keys()
     assert {t: c for t, c in rebuilt.items() if t not in NIGHTLY_MARTS} == {
         t: c for t, c in patched.items() if t not in NIGHTLY_MARTS
     }
+
+
+def _a_mart_a_stopped_nightly_rejected_stays_unpublished(published: dict[str, tuple]) -> None:
+    """A nightly that a blocking check stopped built the whole project but published nothing:
+    the next hourly copies everything anew, except the mart the check rejected, which keeps
+    its published copy (its check's failure recorded in the instance, the nightly's build in
+    the warehouse, the mart emptied as the rejected build left it)."""
+    from pipelines.definitions import build_definitions
+    from pipelines.warehouse import open_warehouse
+
+    rejected = dg.AssetKey(["marts", "dim_product_supplier"])
+    assert published["dim_product_supplier"][0] > 0
+    graph = build_definitions().resolve_asset_graph()
+    check = sorted(graph.get_check_keys_for_assets({rejected}), key=str)[0]
+    instance = dg.DagsterInstance.ephemeral()
+    instance.report_runless_asset_event(
+        dg.AssetCheckEvaluation(
+            asset_key=rejected,
+            check_name=check.name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+        )
+    )
+    with open_warehouse(get_settings().warehouse_path) as con:
+        con.execute("delete from marts.dim_product_supplier")
+        dbt_project.record_build_window(
+            con, "stopped-nightly", lookback_days=dbt_project.default_lookback_days(),
+            full_refresh=False, whole_project=True,
+        )  # fmt: skip
+        dbt_project.record_build(con, "stopped-nightly")
+
+    assert runner.run_graph("refresh_warehouse_job", prepare_dbt=False, instance=instance).success
+    assert mart_checksums()["dim_product_supplier"] == published["dim_product_supplier"]
 
 
 def test_whole_graph_reconciles_and_a_second_run_changes_no_mart(demo_chain):

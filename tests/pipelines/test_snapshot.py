@@ -207,3 +207,36 @@ def test_a_table_no_build_rewrote_keeps_its_previous_copy_unless_its_rows_change
         )
 
         assert snapshot_rows("dim_things") == warehouse_rows(con, "dim_things")
+
+
+def test_a_table_a_check_rejected_keeps_its_previous_copy_or_is_not_published(pipeline_env):
+    """What a failed nightly left in the warehouse (a check rejected it) stays out of the
+    hourly refresh's snapshot, even with a different row count; never published before, it is
+    not published at all."""
+    rejected = ("marts", "dim_things")
+    with warehouse.open_warehouse(get_settings().warehouse_path) as con:
+        write_days(con, 10)
+        publish_snapshot(con, DAILY, day_columns=DAY_COLUMNS)
+        before = snapshot_rows("dim_things")
+        write_days(con, 11)
+        con.execute("insert into marts.dim_things values (9, -1)")
+
+        published = publish_snapshot(
+            con, DAILY, day_columns=DAY_COLUMNS, patch_days=3, held_back=[rejected]
+        )
+
+        assert snapshot_rows("dim_things") == before
+        assert published.rows["marts.dim_things"] == len(before)
+        assert snapshot_rows("fct_days") == warehouse_rows(con, "fct_days")
+
+        con.execute("create table marts.dim_new as select 1 as x")
+        published = publish_snapshot(
+            con,
+            [*DAILY, ("marts", "dim_new")],
+            day_columns=DAY_COLUMNS,
+            patch_days=3,
+            held_back=[("marts", "dim_new")],
+        )
+
+        assert "marts.dim_new" not in published.rows
+        assert snapshot_rows("dim_things") == warehouse_rows(con, "dim_things")

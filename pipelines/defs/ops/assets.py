@@ -49,6 +49,43 @@ def _materialized_in_run(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
     return {record.asset_key for record in records if record.asset_key is not None}
 
 
+def _rejected_by_checks(context: dg.AssetExecutionContext, keys: set[dg.AssetKey]) -> set:
+    """Of ``keys``, the assets whose latest evaluation of a check of error severity failed: a
+    nightly run stopped by them left their tables in the warehouse, unpublished."""
+    if not keys:
+        return set()
+    check_keys = _code_location_graph(context).get_check_keys_for_assets(keys)
+    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        list(check_keys)
+    )
+    rejected = set()
+    for key, record in latest.items():
+        entry = record.event
+        evaluation = (
+            entry.dagster_event.event_specific_data if entry and entry.dagster_event else None
+        )
+        if (
+            isinstance(evaluation, dg.AssetCheckEvaluation)
+            and not evaluation.passed
+            and evaluation.severity == dg.AssetCheckSeverity.ERROR
+        ):
+            rejected.add(key.asset_key)
+    return rejected
+
+
+def _code_location_graph(context: dg.AssetExecutionContext):
+    """The whole code location's asset graph (the hourly job's own holds not the nightly's
+    checks): the run's repository, or, in a run started in process, the definitions anew."""
+    from dagster_shared.check import CheckError
+
+    try:
+        return context.repository_def.asset_graph
+    except CheckError:  # no repository on a job executed in process
+        from pipelines.definitions import build_definitions
+
+        return build_definitions().resolve_asset_graph()
+
+
 @dg.definitions
 def snapshot_defs() -> dg.Definitions:
     deps, relations, day_columns = _snapshot_inputs()
@@ -76,10 +113,14 @@ def snapshot_defs() -> dg.Definitions:
             sources = dict(zip(relations, deps, strict=True))
             sources.update({relation: ml_asset_key(relation[1]) for relation in ml_relations})
             built = _materialized_in_run(context)
+            not_built = {r: key for r, key in sources.items() if key not in built}
+            rejected: set[dg.AssetKey] = set()
             if previous is not None and dbt_project.whole_project_built_since(con, previous):
                 # A nightly build since the snapshot (its run failed before publishing) may have
-                # changed what this run leaves alone: copy everything anew.
-                sources = {}
+                # changed what this run leaves alone: copy everything anew, but what a check
+                # of that build rejected.
+                rejected = _rejected_by_checks(context, set(not_built.values()))
+                not_built = {}
             published = publish_snapshot(
                 con,
                 [*relations, *ml_relations],
@@ -87,7 +128,8 @@ def snapshot_defs() -> dg.Definitions:
                 run_id=context.run.run_id,
                 day_columns=day_columns,
                 patch_days=patch_days,
-                unchanged=[r for r, key in sources.items() if key not in built],
+                unchanged=list(not_built),
+                held_back=[r for r, key in sources.items() if key in rejected],
             )
         return dg.MaterializeResult(
             metadata={
