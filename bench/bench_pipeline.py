@@ -151,6 +151,24 @@ def report(title: str, r: dict) -> None:
         print("   FAILED checks: " + ", ".join(r["failed_checks"]))
 
 
+def _anonymous_basket(rng: random.Random, on_hand: list[list], lines: int, tries: int = 200):
+    """``lines`` products and quantities whose total a boleta may carry without naming the
+    buyer, or None when ``tries`` draws find none (a store left with only dear products)."""
+    for _ in range(tries):
+        picked = rng.sample(on_hand, lines)
+        quantities = [Decimal(rng.choice((1, 1, 1, 2, MAX_UNITS))) for _ in picked]
+        total = sum(
+            (
+                line_amounts(price, qty, igv, pct).line_total
+                for (_, price, igv, pct, _), qty in zip(picked, quantities, strict=True)
+            ),
+            Decimal("0.00"),
+        )
+        if total <= IDENTIFIED_BOLETA_THRESHOLD:
+            return picked, quantities, total
+    return None, None, None
+
+
 def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, float, int]:
     """Sell ``tickets`` boletas on the day after the core's last sale day; returns the day,
     the seconds it took and the lines written."""
@@ -185,26 +203,16 @@ def add_day(url: str, tickets: int, lines: int, seed: int) -> tuple[dt.date, flo
         written = 0
         started = time.perf_counter()
         for i in range(tickets):
-            while True:
+            picked = None
+            while picked is None:
                 if not stores:
                     sys.exit(f"no store has {lines} products with {MAX_UNITS} units left")
                 store = rng.choice(stores)
                 on_hand = [p for p in catalog[store] if p[4] >= MAX_UNITS]
                 if len(on_hand) >= lines:
-                    break
-                stores.remove(store)
-            while True:
-                picked = rng.sample(on_hand, lines)
-                quantities = [Decimal(rng.choice((1, 1, 1, 2, MAX_UNITS))) for _ in picked]
-                total = sum(
-                    (
-                        line_amounts(price, qty, igv, pct).line_total
-                        for (_, price, igv, pct, _), qty in zip(picked, quantities, strict=True)
-                    ),
-                    Decimal("0.00"),
-                )
-                if total <= IDENTIFIED_BOLETA_THRESHOLD:
-                    break
+                    picked, quantities, total = _anonymous_basket(rng, on_hand, lines)
+                if picked is None:  # too few products left, or only dear ones
+                    stores.remove(store)
             # the core refuses a sale in the future: today's tickets stop at the clock
             sold_at = min(opening + dt.timedelta(seconds=int(i * 12 * 3600 / tickets)), now())
             sell(
