@@ -23,6 +23,7 @@ baseline: two empty pages of a Streamlit app linked the same way. Baseline in th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -31,6 +32,7 @@ import sys
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from erp_core.paths import PROJECT_ROOT
@@ -125,53 +127,54 @@ def _serve(script: str, home: Path) -> tuple[subprocess.Popen, str]:
     return server, base
 
 
-def time_pages(rounds: int, home: Path) -> dict[str, list[float]]:
-    """Seconds to a rendered page, per page; the same for an empty Streamlit page (baseline)."""
+@contextlib.contextmanager
+def _app_and_baseline(home: Path, baseline_app: str) -> Iterator[tuple[object, str, str]]:
+    """Headless Chromium, the dashboards' server and a baseline app's server, stopped after."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.navigation import PAGES
-
-    baseline_script = Path(tempfile.mkdtemp()) / "base.py"
-    baseline_script.write_text(BASELINE_APP)
+    baseline_script = Path(tempfile.mkdtemp()) / "baseline.py"
+    baseline_script.write_text(baseline_app)
     server, base = _serve(APP, home)
     baseline_server, baseline_base = _serve(str(baseline_script), home)
-    targets = [(BASELINE, "Base", f"{baseline_base}/")] + [
-        (spec.title, spec.title, f"{base}/{'' if spec is PAGES[0] else spec.url_path}")
-        for spec in PAGES
-    ]
-    chromium_args = ["--headless", "--no-sandbox", "--disable-gpu"]
-    chromium_args += ["--disable-background-networking", "--no-first-run"]
-    results: dict[str, list[float]] = defaultdict(list)
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=chromium_args
+                executable_path="/usr/bin/chromium", args=[*args, "--no-first-run"]
             )
-            for round_number in range(rounds + 1):  # the first round warms the server up
-                for name, heading, url in targets:
-                    page = browser.new_page(viewport={"width": 1024, "height": 768})
-                    started = time.perf_counter()
-                    page.goto(url)
-                    page.get_by_role("heading", name=heading, level=1).wait_for(timeout=120_000)
-                    page.wait_for_function(
-                        "() => document.querySelector('[data-testid=\"stApp\"]')"
-                        "?.getAttribute('data-test-script-state') === 'notRunning'",
-                        timeout=120_000,
-                    )
-                    elapsed = time.perf_counter() - started
-                    if page.locator('[data-testid="stException"]').count():
-                        raise RuntimeError(f"{name}: exception shown")
-                    if round_number:
-                        results[name].append(elapsed)
-                    page.close()
-                print(f"pages: round {round_number}/{rounds}", file=sys.stderr)
+            yield browser, base, baseline_base
             browser.close()
     finally:
         for process in (server, baseline_server):
             process.terminate()
             process.wait(timeout=30)
+
+
+def time_pages(rounds: int, home: Path) -> dict[str, list[float]]:
+    """Seconds to a rendered page, per page; the same for an empty Streamlit page (baseline)."""
+    from dashboards.navigation import PAGES
+
+    results: dict[str, list[float]] = defaultdict(list)
+    with _app_and_baseline(home, BASELINE_APP) as (browser, base, baseline_base):
+        targets = [(BASELINE, "Base", f"{baseline_base}/")] + [
+            (spec.title, spec.title, f"{base}/{'' if spec is PAGES[0] else spec.url_path}")
+            for spec in PAGES
+        ]
+        for round_number in range(rounds + 1):  # the first round warms the server up
+            for name, heading, url in targets:
+                page = browser.new_page(viewport={"width": 1024, "height": 768})
+                started = time.perf_counter()
+                page.goto(url)
+                _rendered(page, heading)
+                elapsed = time.perf_counter() - started
+                if page.locator('[data-testid="stException"]').count():
+                    raise RuntimeError(f"{name}: exception shown")
+                if round_number:
+                    results[name].append(elapsed)
+                page.close()
+            print(f"pages: round {round_number}/{rounds}", file=sys.stderr)
     return results
 
 
@@ -206,60 +209,37 @@ def time_navigation(rounds: int, home: Path) -> dict[str, list[float]]:
     """Seconds from a click on a page's link in the sidebar to the page rendered, in one tab
     (one session, as a user moves between pages after opening the dashboards); baseline: the
     same between two empty pages."""
-    import tempfile
-
-    from playwright.sync_api import sync_playwright
-
     from dashboards.navigation import PAGES
 
-    baseline_script = Path(tempfile.mkdtemp()) / "base_nav.py"
-    baseline_script.write_text(BASELINE_NAV_APP)
-    server, base = _serve(APP, home)
-    baseline_server, baseline_base = _serve(str(baseline_script), home)
     link = '[data-testid="stSidebarNav"] a[href$="/{}"]'
-    chromium_args = ["--headless", "--no-sandbox", "--disable-gpu"]
-    chromium_args += ["--disable-background-networking", "--no-first-run"]
+    first = '[data-testid="stSidebarNav"] a'
     results: dict[str, list[float]] = defaultdict(list)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=chromium_args
-            )
-            tab = browser.new_page(viewport={"width": 1024, "height": 768})
-            tab.goto(f"{baseline_base}/")
-            _rendered(tab, "Base")
-            app = browser.new_page(viewport={"width": 1024, "height": 768})
-            app.goto(f"{base}/")
-            _rendered(app, PAGES[0].title)
-            cycle = [*PAGES[1:], PAGES[0]]
-            for round_number in range(rounds + 1):  # the first round warms the server up
-                for target, heading in (("dos", "Base 2"), ("", "Base")):
-                    started = time.perf_counter()
-                    tab.locator(
-                        link.format(target) if target else '[data-testid="stSidebarNav"] a'
-                    ).first.click()
-                    _rendered(tab, heading)
-                    if round_number:
-                        results[BASELINE_NAV].append(time.perf_counter() - started)
-                for spec in cycle:
-                    started = time.perf_counter()
-                    app.locator(
-                        link.format(spec.url_path)
-                        if spec is not PAGES[0]
-                        else '[data-testid="stSidebarNav"] a'
-                    ).first.click()
-                    _rendered(app, spec.title)
-                    elapsed = time.perf_counter() - started
-                    if app.locator('[data-testid="stException"]').count():
-                        raise RuntimeError(f"{spec.title}: exception shown")
-                    if round_number:
-                        results[spec.title].append(elapsed)
-                print(f"navigation: round {round_number}/{rounds}", file=sys.stderr)
-            browser.close()
-    finally:
-        for process in (server, baseline_server):
-            process.terminate()
-            process.wait(timeout=30)
+    with _app_and_baseline(home, BASELINE_NAV_APP) as (browser, base, baseline_base):
+        tab = browser.new_page(viewport={"width": 1024, "height": 768})
+        tab.goto(f"{baseline_base}/")
+        _rendered(tab, "Base")
+        app = browser.new_page(viewport={"width": 1024, "height": 768})
+        app.goto(f"{base}/")
+        _rendered(app, PAGES[0].title)
+        cycle = [*PAGES[1:], PAGES[0]]
+        for round_number in range(rounds + 1):  # the first round warms the server up
+            for target, heading in (("dos", "Base 2"), ("", "Base")):
+                started = time.perf_counter()
+                tab.locator(link.format(target) if target else first).first.click()
+                _rendered(tab, heading)
+                if round_number:
+                    results[BASELINE_NAV].append(time.perf_counter() - started)
+            for spec in cycle:
+                started = time.perf_counter()
+                path = spec.url_path if spec is not PAGES[0] else ""
+                app.locator(link.format(path) if path else first).first.click()
+                _rendered(app, spec.title)
+                elapsed = time.perf_counter() - started
+                if app.locator('[data-testid="stException"]').count():
+                    raise RuntimeError(f"{spec.title}: exception shown")
+                if round_number:
+                    results[spec.title].append(elapsed)
+            print(f"navigation: round {round_number}/{rounds}", file=sys.stderr)
     return results
 
 
@@ -327,20 +307,18 @@ def report_queries(args) -> None:
 
 def report_pages(args) -> None:
     pages = time_pages(args.rounds, args.home.resolve())
-    print(f"\n## Pages in headless Chromium {args.label} (s, {args.rounds} rounds)")
-    base_p50 = statistics.median(pages[BASELINE])
-    print("| page | p50 | p95 | max | p50 ÷ empty page's |")
-    print("|---|---:|---:|---:|---:|")
-    for page, values in pages.items():
-        p50 = statistics.median(values)
-        print(f"| {page} | {p50:.2f} | {percentile(values, 0.95):.2f} | {max(values):.2f} "
-              f"| {p50 / base_p50:.1f}x |")  # fmt: skip
+    _print_times(f"Pages in headless Chromium {args.label}", args.rounds, pages, BASELINE)
 
 
 def report_navigation(args) -> None:
     pages = time_navigation(args.rounds, args.home.resolve())
-    print(f"\n## Moving between pages from the sidebar {args.label} (s, {args.rounds} rounds)")
-    base_p50 = statistics.median(pages[BASELINE_NAV])
+    title = f"Moving between pages from the sidebar {args.label}"
+    _print_times(title, args.rounds, pages, BASELINE_NAV)
+
+
+def _print_times(title: str, rounds: int, pages: dict[str, list[float]], baseline: str) -> None:
+    print(f"\n## {title} (s, {rounds} rounds)")
+    base_p50 = statistics.median(pages[baseline])
     print("| page | p50 | p95 | max | p50 ÷ empty page's |")
     print("|---|---:|---:|---:|---:|")
     for page, values in pages.items():
