@@ -9,14 +9,6 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from pipelines.snapshot import open_snapshot
-
-
-@pytest.fixture(scope="module")
-def snapshot(demo_warehouse):
-    with open_snapshot(demo_warehouse.snapshot_path) as con:
-        yield con
-
 
 @pytest.fixture(scope="module")
 def planted(demo_warehouse) -> pd.DataFrame:

@@ -8,13 +8,6 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from pipelines.ml_inputs import customer_frames
-from pipelines.snapshot import open_snapshot
-
-
-@pytest.fixture(scope="module")
-def snapshot(demo_warehouse):
-    with open_snapshot(demo_warehouse.snapshot_path) as con:
-        yield con
 
 
 @pytest.fixture(scope="module")

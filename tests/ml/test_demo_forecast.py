@@ -12,17 +12,10 @@ import pandas as pd
 import pytest
 
 from pipelines.ml_inputs import demand_frames
-from pipelines.snapshot import open_snapshot
 
 CHRISTMAS = ("Panetones", "Decoración y Navidad")  # planted 18x and 25x in Navidad
 SCHOOL = ("Cuadernos", "Escritura", "Mochilas y loncheras", "Libros", "Uniformes escolares",
           "Arte y manualidades")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def snapshot(demo_warehouse):
-    with open_snapshot(demo_warehouse.snapshot_path) as con:
-        yield con
 
 
 @pytest.fixture(scope="module")
