@@ -73,12 +73,17 @@ class Demand:
 
     def weights(self, day: int, everything_listed: bool = False) -> np.ndarray:
         """Store-independent weight of each product today (0 before launch, after clearance)."""
+        return self.chain.catalog.popularity * self._today(day, CLEARANCE_DAYS, everything_listed)
+
+    def _today(self, day: int, asked_after_delisting: int, everything_listed: bool) -> np.ndarray:
+        """Each product's trend × season today; 0 before its launch and from
+        ``asked_after_delisting`` days after its delisting on."""
         cat = self.chain.catalog
         trend = np.exp(cat.growth * day / 365)
-        on_sale = (cat.launch_day <= day) & (day < cat.delist_day + CLEARANCE_DAYS)
+        on_sale = (cat.launch_day <= day) & (day < cat.delist_day + asked_after_delisting)
         if everything_listed:
             on_sale = True
-        return cat.popularity * trend * self.chain.calendar.season[day, self.category] * on_sale
+        return trend * self.chain.calendar.season[day, self.category] * on_sale
 
     def uplift(self, day: int, active: list[int]) -> np.ndarray:
         """(stores, products) demand multiplier of the promotions active today."""
@@ -100,13 +105,8 @@ class Demand:
         """``habit_rng`` draws the staple lines only, so ``rng`` draws what it drew before."""
         common = self.weights(day, everything_listed)
         uplift = self.uplift(day, active)
-        cat = self.chain.catalog
-        listed = (cat.launch_day <= day) & (day < cat.delist_day)
-        if everything_listed:
-            listed = np.ones(cat.size, dtype=bool)
-        per_popularity = np.divide(
-            common * listed, cat.popularity, out=np.zeros(cat.size), where=cat.popularity > 0
-        )
+        # What a staple line weighs today: never a product no longer listed.
+        per_popularity = self._today(day, 0, everything_listed)
         visitors = self._visitors(day, rng)
         plans = []
         for s, store in enumerate(self.chain.stores):
