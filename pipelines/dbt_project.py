@@ -445,26 +445,29 @@ def check_window_start(con, *, exclude_run_id: str | None = None) -> dt.date | N
 _BUILD_WINDOWS = "dbt_build_windows"
 
 
+def _build_windows(con) -> str:
+    """The table of dbt builds' reach, created or brought up to date; its qualified name."""
+    from pipelines.warehouse import META_SCHEMA
+
+    table = f"{META_SCHEMA}.{_BUILD_WINDOWS}"
+    con.execute(f"create schema if not exists {META_SCHEMA}")
+    con.execute(
+        f"create table if not exists {table} (run_id varchar, "
+        "started_at timestamptz default current_timestamp, lookback_days integer, "
+        "full_refresh boolean)"
+    )
+    # Homes recorded before the hourly refresh left models out: every build was whole.
+    con.execute(f"alter table {table} add column if not exists whole_project boolean default true")
+    return table
+
+
 def record_build_window(
     con, run_id: str, *, lookback_days: int, full_refresh: bool, whole_project: bool = True
 ) -> None:
     """Record a dbt build's reach: its lookback, whether it was a full refresh, and whether it
     built the whole project (the nightly) or left the `nightly` models alone (the hourly)."""
-    from pipelines.warehouse import META_SCHEMA
-
-    con.execute(f"create schema if not exists {META_SCHEMA}")
     con.execute(
-        f"create table if not exists {META_SCHEMA}.{_BUILD_WINDOWS} (run_id varchar, "
-        "started_at timestamptz default current_timestamp, lookback_days integer, "
-        "full_refresh boolean)"
-    )
-    # Homes recorded before the hourly refresh left models out: every build was whole.
-    con.execute(
-        f"alter table {META_SCHEMA}.{_BUILD_WINDOWS} "
-        "add column if not exists whole_project boolean default true"
-    )
-    con.execute(
-        f"insert into {META_SCHEMA}.{_BUILD_WINDOWS} "
+        f"insert into {_build_windows(con)} "
         "(run_id, lookback_days, full_refresh, whole_project) values (?, ?, ?, ?)",
         [run_id, lookback_days, full_refresh, whole_project],
     )
@@ -474,22 +477,8 @@ def whole_project_built_since(con, since: dt.datetime) -> bool:
     """Whether a dbt build of the whole project (the nightly's) started after ``since``: then
     the models the hourly refresh leaves alone may differ from a snapshot published at
     ``since``, even where their row counts did not change."""
-    from pipelines.warehouse import META_SCHEMA, table_exists
-
-    if not table_exists(con, META_SCHEMA, _BUILD_WINDOWS):
-        return False
-    columns = {
-        name
-        for (name,) in con.execute(
-            "select column_name from duckdb_columns() where database_name = current_database() "
-            "and schema_name = ? and table_name = ?",
-            [META_SCHEMA, _BUILD_WINDOWS],
-        ).fetchall()
-    }
-    whole = "whole_project" if "whole_project" in columns else "true"
     (found,) = con.execute(
-        f"select count(*) from {META_SCHEMA}.{_BUILD_WINDOWS} "
-        f"where started_at >= ? and coalesce({whole}, true)",
+        f"select count(*) from {_build_windows(con)} where started_at >= ? and whole_project",
         [since],
     ).fetchone()
     return found > 0
